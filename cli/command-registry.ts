@@ -1,0 +1,21 @@
+import { PLUGIN_COMMANDS } from '../plugins/commands.js';
+import { buildCommandRegistry } from './command-set.js';
+import ConfigRender from './commands/config/render.js';
+import ConfigSchema from './commands/config/schema.js';
+import ConfigValidate from './commands/config/validate.js';
+import Plugins from './commands/plugins.js';
+import Status from './commands/status.js';
+import Up from './commands/up.js';
+
+/** Every `flotilla` command: the node's own, then each built-in plugin's. */
+export const COMMANDS = buildCommandRegistry(
+  {
+    up: Up,
+    status: Status,
+    plugins: Plugins,
+    'config:validate': ConfigValidate,
+    'config:render': ConfigRender,
+    'config:schema': ConfigSchema,
+  },
+  ...PLUGIN_COMMANDS,
+);

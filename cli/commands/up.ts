@@ -1,0 +1,73 @@
+import { Command, Flags } from '@oclif/core';
+import { ConfigError, createLogger, Kernel, type Logger } from '../../core/index.js';
+import { FlagSyntaxError, loadFromFlags, nodeConfigFlags } from '../node-config-flags.js';
+
+export default class Up extends Command {
+  static override summary = 'Run a node in the foreground until SIGINT or SIGTERM.';
+  static override description =
+    'Reads the node config (defaults <- file <- FLOTILLA_* environment <- flags), starts every plugin it names in dependency order and serves the API. Logs go to stderr. The first SIGINT or SIGTERM stops the plugins in reverse order and exits 0; a second one exits at once.';
+  static override examples = [
+    '<%= config.bin %> up',
+    '<%= config.bin %> up --config config/default.yaml --api-port 4001',
+    'FLOTILLA_API__PORT=4001 <%= config.bin %> up --set node.metadata.region=us-east-1',
+  ];
+
+  static override flags = {
+    config: Flags.string({ char: 'c', description: 'node config file (YAML)', env: 'FLOTILLA_CONFIG' }),
+    ...nodeConfigFlags,
+  };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(Up);
+    let loaded;
+    try {
+      loaded = await loadFromFlags(flags.config, flags);
+    } catch (error) {
+      if (error instanceof ConfigError || error instanceof FlagSyntaxError) this.fail(error.message, 78);
+      throw error;
+    }
+    const log = createLogger({ level: loaded.config.log.level, format: loaded.config.log.format });
+    const kernel = new Kernel({ config: loaded.config, plugins: loaded.plugins, logger: log });
+    const stopped = this.stopOnSignals(kernel, log);
+    try {
+      await kernel.start();
+    } catch (error) {
+      log.fatal({ err: error }, 'node failed to start');
+      this.fail((error as Error).message, 1);
+    }
+    const where = kernel.apiAddress!;
+    const host = where.address.includes(':') ? `[${where.address}]` : where.address;
+    process.stderr.write(`flotilla: node ${kernel.node!.name} is up; API at http://${host}:${where.port}\n`);
+    const exitCode = await stopped;
+    if (exitCode !== 0) this.exit(exitCode);
+  }
+
+  /** Resolves with the exit code once the node has stopped after a signal. */
+  private stopOnSignals(kernel: Kernel, log: Logger): Promise<number> {
+    return new Promise((resolve) => {
+      let stopping = false;
+      const onSignal = (signal: NodeJS.Signals) => {
+        if (stopping) {
+          log.warn({ signal }, 'second signal: exiting without waiting for plugins');
+          process.exit(130);
+        }
+        stopping = true;
+        log.info({ signal }, 'stopping node');
+        kernel.stop().then(
+          () => resolve(0),
+          (error: unknown) => {
+            log.error({ err: error }, 'node stopped with errors');
+            resolve(1);
+          },
+        );
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+    });
+  }
+
+  private fail(message: string, exitCode: number): never {
+    process.stderr.write(`flotilla up: ${message}\n`);
+    this.exit(exitCode);
+  }
+}

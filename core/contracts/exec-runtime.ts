@@ -1,0 +1,45 @@
+import type { Readable } from 'node:stream';
+
+/** What a unit asks a runtime to run as its main (or a control) process. */
+export interface ExecSpec {
+  unit: string;
+  /** Program and arguments after systemd's command-line expansion; never run through a shell. */
+  argv: readonly string[];
+  env: Readonly<Record<string, string>>;
+  cwd?: string;
+  user?: string;
+  group?: string;
+  umask?: number;
+  /** The unit's sections, for runtimes that read more than the command line ([Container]). */
+  sections?: ReadonlyMap<string, ReadonlyArray<readonly [string, string]>>;
+}
+
+export interface ExitStatus {
+  /** Exit code when the process exited; null when a signal ended it. */
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export interface ExecHandle {
+  /** A process id for local processes, a container id for containers. */
+  readonly id: string;
+  readonly pid?: number;
+  readonly stdout: Readable;
+  readonly stderr: Readable;
+  /** Signals the main process, or everything the runtime started for it. */
+  kill(signal: NodeJS.Signals, scope?: 'main' | 'all'): Promise<void>;
+  /** Resolves once the process has exited and been reaped. */
+  readonly exited: Promise<ExitStatus>;
+}
+
+export type RuntimeVerdict = { ok: true } | { ok: false; reason: string };
+
+/** Runs one kind of process. The supervisor asks each registered runtime in turn. */
+export interface ExecRuntime {
+  readonly name: string;
+  /** Whether this runtime handles the spec (a `docker run` line, a [Container] section, …). */
+  accepts(spec: ExecSpec): boolean;
+  /** Whether it can run it now (engine reachable, image present); the reason is shown to the user. */
+  check(spec: ExecSpec): Promise<RuntimeVerdict>;
+  spawn(spec: ExecSpec): Promise<ExecHandle>;
+}

@@ -1,0 +1,18 @@
+import type Router from '@koa/router';
+
+/** A plugin's part of the node's HTTP API. */
+export interface HttpRoute {
+  readonly name: string;
+  mount(router: Router): void;
+}
+
+export interface HealthReport {
+  ok: boolean;
+  detail?: string;
+}
+
+/** A check that /health runs; any failing check makes the node unhealthy (503). */
+export interface HealthCheck {
+  readonly name: string;
+  check(): Promise<HealthReport>;
+}

@@ -1,0 +1,38 @@
+import { STATUS_CODES } from 'node:http';
+import type { Middleware } from 'koa';
+import type { Logger } from '../logging.js';
+import { errorBody, HttpError } from './http-error.js';
+
+interface StatusError extends Error {
+  status?: number;
+  statusCode?: number;
+  expose?: boolean;
+  headers?: Record<string, string>;
+}
+
+/**
+ * Every failure leaves as JSON. Client mistakes keep their 4xx status; anything unexpected is a
+ * 500 whose detail goes to the log under the request id, never to the client.
+ */
+export function errorHandler(log: Logger): Middleware {
+  return async (ctx, next) => {
+    try {
+      await next();
+      if (ctx.body === undefined && (ctx.status === 404 || ctx.status === 405 || ctx.status === 501)) {
+        const message = ctx.status === 404 ? `no route for ${ctx.method} ${ctx.path}` : STATUS_CODES[ctx.status]!;
+        ctx.body = errorBody(ctx.status, message, ctx.state.requestId);
+      }
+    } catch (caught) {
+      const error = caught as StatusError;
+      const status = error.status ?? error.statusCode ?? 500;
+      const clientError = status >= 400 && status < 500 && (error.expose ?? true);
+      if (!clientError) {
+        log.error({ err: error, requestId: ctx.state.requestId, method: ctx.method, path: ctx.path }, 'request failed');
+      }
+      ctx.status = clientError || error instanceof HttpError ? status : 500;
+      for (const [name, value] of Object.entries(error.headers ?? {})) ctx.set(name, value);
+      const message = clientError || error instanceof HttpError ? error.message : 'internal error';
+      ctx.body = error instanceof HttpError && error.body !== undefined ? error.body : errorBody(ctx.status, message, ctx.state.requestId);
+    }
+  };
+}

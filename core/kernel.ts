@@ -1,0 +1,252 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import type { NodeConfig } from './config/schema.js';
+import { DeadlineError, withDeadline } from './deadline.js';
+import { rootContainer, type DependencyContainer } from './di.js';
+import { ApiServer } from './http/api-server.js';
+import { silentLogger, type Logger } from './logging.js';
+import { claimNodeIdentity, type NodeIdentity } from './node-identity.js';
+import type { PluginContext, RuntimePlugin } from './plugin.js';
+import type { LoadedPlugin } from './plugin-loader.js';
+import { orderPlugins } from './plugin-order.js';
+import type { PluginStatus, PluginStatusSource } from './plugin-status.js';
+import { CORE } from './tokens.js';
+
+export interface KernelOptions {
+  config: NodeConfig;
+  /** The enabled plugins with where they came from, as loadNodeConfig returns them. */
+  plugins: readonly LoadedPlugin[];
+  logger?: Logger;
+  /** Runs before any plugin registers: tests bind fakes here. */
+  configure?: (container: DependencyContainer) => void;
+}
+
+export type KernelState = 'new' | 'starting' | 'running' | 'stopping' | 'stopped' | 'failed';
+
+/** A plugin's register or start failed; everything that had started was stopped again. */
+export class PluginStartError extends Error {
+  constructor(
+    readonly pluginId: string,
+    readonly phase: 'register' | 'start',
+    cause: unknown,
+  ) {
+    super(`plugin "${pluginId}" failed to ${phase}: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+    this.name = 'PluginStartError';
+  }
+}
+
+interface PluginRecord {
+  readonly plugin: RuntimePlugin<unknown>;
+  readonly status: PluginStatus;
+  readonly controller: AbortController;
+  context?: PluginContext<unknown>;
+}
+
+/**
+ * One node: a child DI container, the plugins the config names and the API server.
+ * Registers every plugin, starts them in dependency order and stops them in reverse.
+ */
+export class Kernel implements PluginStatusSource {
+  readonly container: DependencyContainer;
+  readonly metrics = new Registry();
+  private readonly log: Logger;
+  private readonly records: PluginRecord[];
+  private readonly started: PluginRecord[] = [];
+  private stateValue: KernelState = 'new';
+  private identity?: NodeIdentity;
+  private releaseDataDir?: () => Promise<void>;
+  private api?: ApiServer;
+  private stopping?: Promise<void>;
+
+  constructor(private readonly options: KernelOptions) {
+    this.container = rootContainer.createChildContainer();
+    this.log = options.logger ?? silentLogger();
+    const ordered = orderPlugins(options.plugins.map((loaded) => ({ ...loaded, id: loaded.plugin.id, dependsOn: loaded.plugin.dependsOn })));
+    this.records = ordered.map(({ plugin, source }) => ({
+      plugin,
+      controller: new AbortController(),
+      status: {
+        id: plugin.id,
+        source,
+        dependsOn: [...(plugin.dependsOn ?? [])],
+        state: 'loaded',
+        ...(plugin.version ? { version: plugin.version } : {}),
+        ...(plugin.description ? { description: plugin.description } : {}),
+      },
+    }));
+  }
+
+  get state(): KernelState {
+    return this.stateValue;
+  }
+
+  get node(): NodeIdentity | undefined {
+    return this.identity;
+  }
+
+  /** Where the API listens, once started. */
+  get apiAddress(): { address: string; port: number } | undefined {
+    return this.api?.address;
+  }
+
+  list(): PluginStatus[] {
+    return this.records.map((record) => ({ ...record.status, dependsOn: [...record.status.dependsOn] }));
+  }
+
+  async start(): Promise<void> {
+    if (this.stateValue !== 'new') throw new Error(`a kernel starts once; this one is ${this.stateValue}`);
+    this.stateValue = 'starting';
+    const { config } = this.options;
+    const claimed = await claimNodeIdentity({ name: config.node.name, dataDir: config.dataDir, metadata: config.node.metadata }).catch(
+      (error: unknown) => {
+        this.stateValue = 'failed';
+        throw error;
+      },
+    );
+    this.identity = claimed.identity;
+    this.releaseDataDir = claimed.release;
+    this.log.info({ node: claimed.identity.name, machineId: claimed.identity.machineId, plugins: this.records.map((r) => r.plugin.id) }, 'node starting');
+
+    this.registerCoreServices(claimed.identity);
+    for (const record of this.records) {
+      try {
+        record.context = this.contextFor(record, claimed.identity);
+        record.plugin.register(record.context);
+        record.status.state = 'registered';
+      } catch (error) {
+        record.status.state = 'failed';
+        record.status.error = (error as Error).message;
+        await this.rollBack();
+        throw new PluginStartError(record.plugin.id, 'register', error);
+      }
+    }
+
+    for (const record of this.records) {
+      try {
+        await this.startOne(record);
+      } catch (error) {
+        record.status.state = 'failed';
+        record.status.error = (error as Error).message;
+        this.log.error({ plugin: record.plugin.id, err: error }, 'plugin failed to start; stopping what started');
+        await this.rollBack();
+        throw new PluginStartError(record.plugin.id, 'start', error);
+      }
+    }
+
+    try {
+      this.api = this.container.resolve(ApiServer);
+      await this.api.listen();
+    } catch (error) {
+      await this.rollBack();
+      throw error;
+    }
+    this.stateValue = 'running';
+    this.log.info({ node: claimed.identity.name }, 'node running');
+  }
+
+  /** Stops the API, then every started plugin in reverse order; safe to call more than once. */
+  stop(): Promise<void> {
+    if (this.stateValue === 'new' || this.stateValue === 'stopped') {
+      this.stateValue = 'stopped';
+      return Promise.resolve();
+    }
+    this.stopping ??= this.shutDown('stopped');
+    return this.stopping;
+  }
+
+  private async rollBack(): Promise<void> {
+    await this.shutDown('failed').catch((error: unknown) => {
+      this.log.error({ err: error }, 'errors while stopping after a failed start');
+    });
+  }
+
+  private async shutDown(finalState: 'stopped' | 'failed'): Promise<void> {
+    this.stateValue = 'stopping';
+    const errors: Error[] = [];
+    await this.api?.close().catch((error: Error) => errors.push(error));
+    for (const record of [...this.started].reverse()) {
+      try {
+        await this.stopOne(record);
+      } catch (error) {
+        errors.push(error as Error);
+        record.status.state = 'failed';
+        record.status.error = (error as Error).message;
+        this.log.error({ plugin: record.plugin.id, err: error }, 'plugin failed to stop');
+      }
+    }
+    this.started.length = 0;
+    await this.container.dispose();
+    await this.releaseDataDir?.();
+    this.releaseDataDir = undefined;
+    this.stateValue = finalState;
+    this.log.info({ node: this.identity?.name }, 'node stopped');
+    if (errors.length > 0) throw new AggregateError(errors, `${errors.length} plugin(s) failed to stop cleanly`);
+  }
+
+  private async startOne(record: PluginRecord): Promise<void> {
+    const { plugin, status, context } = record;
+    await mkdir(context!.dataDir, { recursive: true, mode: 0o700 });
+    status.state = 'starting';
+    this.started.push(record);
+    const began = performance.now();
+    const timeout = plugin.startTimeout ?? this.options.config.kernel.startTimeout;
+    await withDeadline(plugin.start?.(context!), timeout, `start of plugin "${plugin.id}"`, record.controller);
+    status.startMs = Math.round(performance.now() - began);
+    status.startedAt = new Date().toISOString();
+    status.state = 'running';
+    this.log.info({ plugin: plugin.id, ms: status.startMs }, 'plugin started');
+  }
+
+  private async stopOne(record: PluginRecord): Promise<void> {
+    const { plugin, status, context, controller } = record;
+    status.state = 'stopping';
+    if (!controller.signal.aborted) controller.abort(new Error('node is stopping'));
+    const timeout = plugin.stopTimeout ?? this.options.config.kernel.stopTimeout;
+    try {
+      await withDeadline(plugin.stop?.(context!), timeout, `stop of plugin "${plugin.id}"`);
+    } catch (error) {
+      if (error instanceof DeadlineError) this.log.warn({ plugin: plugin.id }, error.message);
+      throw error;
+    }
+    status.state = 'stopped';
+    this.log.debug({ plugin: plugin.id }, 'plugin stopped');
+  }
+
+  private registerCoreServices(identity: NodeIdentity): void {
+    const { container, options } = this;
+    container.register(CORE.Config, { useValue: options.config });
+    container.register(CORE.Logger, { useValue: this.log });
+    container.register(CORE.Node, { useValue: identity });
+    container.register(CORE.Metrics, { useValue: this.metrics });
+    container.register(CORE.PluginStatus, { useValue: this });
+    this.metrics.setDefaultLabels({ node: identity.name });
+    collectDefaultMetrics({ register: this.metrics });
+    const records = this.records;
+    new Gauge({
+      name: 'flotilla_plugin_running',
+      help: 'Whether each plugin is running (1) or not (0)',
+      labelNames: ['plugin'],
+      registers: [this.metrics],
+      collect() {
+        for (const record of records) this.set({ plugin: record.plugin.id }, record.status.state === 'running' ? 1 : 0);
+      },
+    });
+    options.configure?.(container);
+  }
+
+  private contextFor(record: PluginRecord, identity: NodeIdentity): PluginContext<unknown> {
+    const { plugin } = record;
+    const config = this.options.config.plugins[plugin.id]?.config ?? {};
+    if (plugin.configToken) this.container.register(plugin.configToken, { useValue: config });
+    return Object.freeze({
+      id: plugin.id,
+      config,
+      container: this.container,
+      log: this.log.child({ plugin: plugin.id }),
+      node: identity,
+      dataDir: path.join(identity.dataDir, 'plugins', plugin.id),
+      signal: record.controller.signal,
+    });
+  }
+}

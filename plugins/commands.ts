@@ -1,0 +1,4 @@
+import type { CommandSet } from '../core/index.js';
+
+/** The CLI commands of the built-in plugins, one set per plugin (from its `commands/index.ts`). */
+export const PLUGIN_COMMANDS: readonly CommandSet[] = [];
