@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { existsSync } from 'node:fs';
 import type { RuntimePlugin } from './plugin.js';
 import { isValidPluginId } from './plugin.js';
 
@@ -29,20 +30,27 @@ const isPathSpecifier = (specifier: string) =>
  */
 export async function importPluginModule(specifier: string, baseDir: string): Promise<LoadedPlugin> {
   let url: string;
+  let resolved = true;
   if (isPathSpecifier(specifier)) {
     url = specifier.startsWith('file:') ? specifier : pathToFileURL(path.resolve(baseDir, specifier)).href;
+    if (!existsSync(new URL(url))) throw new PluginLoadError(`cannot load plugin module "${specifier}": no such file ${fileURLToPath(url)}`);
   } else {
     try {
       url = pathToFileURL(createRequire(path.join(baseDir, 'noop.js')).resolve(specifier)).href;
     } catch {
       url = specifier;
+      resolved = false;
     }
   }
   let namespace: Record<string, unknown>;
   try {
     namespace = (await import(url)) as Record<string, unknown>;
   } catch (error) {
-    throw new PluginLoadError(`cannot load plugin module "${specifier}": ${(error as Error).message}`, { cause: error });
+    const reason =
+      !resolved && ((error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' || /cannot (find|be resolved)/i.test((error as Error).message))
+        ? `no package "${specifier}" is installed (looked in ${baseDir} and Flotilla's own dependencies)`
+        : (error as Error).message;
+    throw new PluginLoadError(`cannot load plugin module "${specifier}": ${reason}`, { cause: error });
   }
   return { plugin: pickPlugin(namespace, specifier), source: url.startsWith('file:') ? new URL(url).pathname : url };
 }

@@ -11,8 +11,8 @@ export class PluginGraphError extends Error {
 }
 
 /**
- * Orders plugins so that each comes after everything it depends on, keeping the given order
- * where dependencies allow. A missing dependency or a cycle is reported with its chain.
+ * Orders plugins so that each comes after everything it depends on; among those ready, the one
+ * listed first goes first. A missing dependency or a cycle is reported with its chain.
  */
 export function orderPlugins<T extends PluginNode>(plugins: readonly T[]): T[] {
   const byId = new Map<string, T>();
@@ -20,27 +20,42 @@ export function orderPlugins<T extends PluginNode>(plugins: readonly T[]): T[] {
     if (byId.has(plugin.id)) throw new PluginGraphError(`plugin "${plugin.id}" is enabled twice`);
     byId.set(plugin.id, plugin);
   }
+  for (const plugin of plugins) checkDependenciesExist(plugin, byId, []);
+
   const ordered: T[] = [];
   const done = new Set<string>();
-  const visit = (plugin: T, chain: string[]): void => {
-    if (done.has(plugin.id)) return;
-    const cycleStart = chain.indexOf(plugin.id);
-    if (cycleStart >= 0) {
-      throw new PluginGraphError(`dependency cycle: ${[...chain.slice(cycleStart), plugin.id].join(' -> ')}`);
-    }
-    for (const dependency of plugin.dependsOn ?? []) {
-      const target = byId.get(dependency);
-      if (!target) {
-        const path = [...chain, plugin.id, dependency].join(' -> ');
-        throw new PluginGraphError(
-          `plugin "${plugin.id}" depends on "${dependency}", which is not enabled (${path}); add "${dependency}" under plugins:`,
-        );
-      }
-      visit(target, [...chain, plugin.id]);
-    }
-    done.add(plugin.id);
-    ordered.push(plugin);
-  };
-  for (const plugin of plugins) visit(plugin, []);
+  while (ordered.length < plugins.length) {
+    const ready = plugins.find((plugin) => !done.has(plugin.id) && (plugin.dependsOn ?? []).every((id) => done.has(id)));
+    if (!ready) throw new PluginGraphError(`dependency cycle: ${findCycle(plugins.filter((p) => !done.has(p.id)), byId).join(' -> ')}`);
+    done.add(ready.id);
+    ordered.push(ready);
+  }
   return ordered;
+}
+
+function checkDependenciesExist(plugin: PluginNode, byId: ReadonlyMap<string, PluginNode>, chain: readonly string[]): void {
+  if (chain.includes(plugin.id)) return;
+  for (const dependency of plugin.dependsOn ?? []) {
+    const target = byId.get(dependency);
+    if (!target) {
+      const path = [...chain, plugin.id, dependency].join(' -> ');
+      throw new PluginGraphError(
+        `plugin "${plugin.id}" depends on "${dependency}", which is not enabled (${path}); add "${dependency}" under plugins:`,
+      );
+    }
+    checkDependenciesExist(target, byId, [...chain, plugin.id]);
+  }
+}
+
+/** Walks dependencies from the first blocked plugin until one repeats. */
+function findCycle(blocked: readonly PluginNode[], byId: ReadonlyMap<string, PluginNode>): string[] {
+  const path: string[] = [];
+  let current: PluginNode | undefined = blocked[0];
+  const blockedIds = new Set(blocked.map((p) => p.id));
+  while (current && !path.includes(current.id)) {
+    path.push(current.id);
+    const next: string | undefined = (current.dependsOn ?? []).find((id) => blockedIds.has(id));
+    current = next === undefined ? undefined : byId.get(next);
+  }
+  return current ? [...path.slice(path.indexOf(current.id)), current.id] : path;
 }

@@ -42,7 +42,12 @@ const ORIGIN_RANK = { file: 0, env: 1, flag: 2, default: 3 } as const;
 /** File problems first, by line, then environment, flags and defaults. */
 export function sortIssues(issues: readonly ConfigIssue[]): ConfigIssue[] {
   const line = (issue: ConfigIssue) => (issue.origin.kind === 'file' ? issue.origin.line * 1e4 + issue.origin.column : 0);
-  return [...issues].sort((a, b) => ORIGIN_RANK[a.origin.kind] - ORIGIN_RANK[b.origin.kind] || line(a) - line(b));
+  return [...issues].sort(
+    (a, b) =>
+      ORIGIN_RANK[a.origin.kind] - ORIGIN_RANK[b.origin.kind] ||
+      line(a) - line(b) ||
+      formatOrigin(a.origin).localeCompare(formatOrigin(b.origin)),
+  );
 }
 
 /** One or more problems in a node's configuration; nothing has started when it is thrown. */

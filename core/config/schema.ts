@@ -67,7 +67,7 @@ const apiSection = z
       ctx.addIssue({ code: 'custom', path: ['tokenFile'], message: 'set either token or tokenFile, not both' });
     }
     const guarded = api.token !== undefined || api.tokenFile !== undefined;
-    if (!guarded && !api.insecure && !isLoopbackAddress(api.address)) {
+    if (!guarded && !api.insecure && isBindableHost(api.address) && !isLoopbackAddress(api.address)) {
       ctx.addIssue({
         code: 'custom',
         path: ['address'],
