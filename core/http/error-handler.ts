@@ -18,9 +18,11 @@ export function errorHandler(log: Logger): Middleware {
   return async (ctx, next) => {
     try {
       await next();
-      if (ctx.body === undefined && (ctx.status === 404 || ctx.status === 405 || ctx.status === 501)) {
-        const message = ctx.status === 404 ? `no route for ${ctx.method} ${ctx.path}` : STATUS_CODES[ctx.status]!;
-        ctx.body = errorBody(ctx.status, message, ctx.state.requestId);
+      const status = ctx.status;
+      if (ctx.body === undefined && (status === 404 || status === 405 || status === 501)) {
+        const message = status === 404 ? `no route for ${ctx.method} ${ctx.path}` : STATUS_CODES[status]!;
+        ctx.body = errorBody(status, message, ctx.state.requestId);
+        ctx.status = status;
       }
     } catch (caught) {
       const error = caught as StatusError;

@@ -6,6 +6,7 @@ export default class ConfigSchema extends Command {
   static override examples = ['<%= config.bin %> config schema > node-config.schema.json'];
 
   async run(): Promise<void> {
+    await this.parse(ConfigSchema);
     this.log(JSON.stringify(await builtinConfigSchema(), null, 2));
   }
 }
