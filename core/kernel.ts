@@ -147,10 +147,8 @@ export class Kernel implements PluginStatusSource {
 
   /** Stops the API, then every started plugin in reverse order; safe to call more than once. */
   stop(): Promise<void> {
-    if (this.stateValue === 'new' || this.stateValue === 'stopped') {
-      this.stateValue = 'stopped';
-      return Promise.resolve();
-    }
+    if (this.stateValue === 'new') this.stateValue = 'stopped';
+    if (this.stateValue === 'stopped' || this.stateValue === 'failed') return Promise.resolve();
     this.stopping ??= this.shutDown('stopped');
     return this.stopping;
   }

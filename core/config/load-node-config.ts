@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { importPluginModule, loadBuiltinPlugin, type LoadedPlugin, type PluginCatalog } from '../plugin-loader.js';
+import { orderPlugins, PluginGraphError } from '../plugin-order.js';
 import type { StandardSchema } from '../standard-schema.js';
 import { ConfigError, type ConfigIssue, type ConfigOrigin, type ConfigPath } from './config-error.js';
 import { coerceText, envOverlayEntries } from './env-overlay.js';
@@ -57,7 +58,7 @@ export async function loadNodeConfig(options: LoadNodeConfigOptions): Promise<Lo
   const locate = (schemaIssues: SchemaIssue[]) =>
     schemaIssues.map((issue) => ({ ...issue, origin: originOf(issue.path, source, fromEnv.entries, flagEntries) }));
 
-  issues.push(...locate(loadIssues));
+  issues.push(...locate([...loadIssues, ...dependencyIssues(plugins)]));
   const core = await validateWithSchema(coreConfigSchema, merged, (at) => knownKeysAt(schema, at));
   if (!core.ok) issues.push(...locate(core.issues));
 
@@ -151,6 +152,18 @@ async function loadPlugins(
     }
   }
   return { plugins: loaded, issues };
+}
+
+/** A missing dependency or a cycle, reported at the plugin that cannot be satisfied. */
+function dependencyIssues(plugins: readonly LoadedPlugin[]): SchemaIssue[] {
+  try {
+    orderPlugins(plugins.map(({ plugin }) => plugin));
+    return [];
+  } catch (error) {
+    if (!(error instanceof PluginGraphError)) throw error;
+    const culprit = /plugin "([^"]+)"/.exec(error.message)?.[1] ?? /cycle: ([^ ]+)/.exec(error.message)?.[1];
+    return [{ path: culprit ? ['plugins', culprit] : ['plugins'], message: error.message }];
+  }
 }
 
 async function validatePluginSlice(

@@ -12,6 +12,7 @@ import type { Logger } from '../logging.js';
 import type { NodeIdentity } from '../node-identity.js';
 import type { PluginStatusSource } from '../plugin-status.js';
 import { CORE } from '../tokens.js';
+import { accessLog } from './access-log.js';
 import { bearerAuth } from './bearer-auth.js';
 import { declaredBodyLimit } from './body-limit.js';
 import { coreRoutes } from './core-routes.js';
@@ -48,6 +49,7 @@ export class ApiServer {
     app.silent = true;
     app.use(requestId());
     app.use(httpMetrics(this.metrics));
+    app.use(accessLog(this.log));
     app.use(errorHandler(this.log));
     app.use(declaredBodyLimit(api.bodyLimit));
     if (this.config.apiToken !== undefined) app.use(bearerAuth(this.config.apiToken, OPEN_PATHS));

@@ -148,6 +148,20 @@ cli('up runs a node until SIGINT, then stops every plugin and exits 0', async ()
   }
 });
 
+cli('up stops cleanly on SIGTERM as well', async () => {
+  const dir = tempDir();
+  const up = spawnCli(['up', '--data-dir', `${dir.path}/data`, '--api-port', '0', '--log-level', 'warn']);
+  try {
+    const [, url] = await up.waitFor(/API at (http:\/\/127\.0\.0\.1:\d+)/);
+    assert.is((await curl(`${url}/health`)).status, 200);
+    up.child.kill('SIGTERM');
+    assert.is((await up.exited).code, 0, up.stderr());
+  } finally {
+    up.child.kill('SIGKILL');
+    dir.cleanup();
+  }
+});
+
 cli('up with a typo in its config exits 78 naming the file, line and key, and starts nothing', async () => {
   const dir = tempDir();
   const config = path.join(dir.path, 'node.yaml');
@@ -178,3 +192,20 @@ cli('up with a plugin that throws in start exits 1, names it, and leaves nothing
 });
 
 cli.run();
+
+const registry = suite('cli: command registry');
+
+registry('joins command sets and refuses two commands with one id', async () => {
+  const { buildCommandRegistry } = await import('../../cli/command-set.js');
+  const { Command } = await import('@oclif/core');
+  class A extends Command {
+    async run() {}
+  }
+  class B extends Command {
+    async run() {}
+  }
+  assert.equal(Object.keys(buildCommandRegistry({ 'kv:get': A }, { 'unit:start': B })), ['kv:get', 'unit:start']);
+  assert.throws(() => buildCommandRegistry({ 'kv:get': A }, { 'kv:get': B }), /two commands claim the id "kv:get"/);
+});
+
+registry.run();

@@ -3,8 +3,10 @@ import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
+  ConfigError,
   CORE,
   DataDirInUseError,
+  Kernel,
   definePlugin,
   inject,
   injectable,
@@ -133,13 +135,20 @@ kernel('a failing register starts nothing', async () => {
   cleanup();
 });
 
-kernel('a missing dependency fails before anything registers, with the chain', async () => {
+kernel('a missing dependency or a cycle fails before anything registers, with the chain', async () => {
   const events: Recorder = [];
-  const error = await rejects(
-    () => loadTestNode({ catalog: [recordingPlugin(events, 'web', { dependsOn: ['kv'] }), recordingPlugin(events, 'kv')], config: enable('web') }),
-    PluginGraphError,
+  const web = recordingPlugin(events, 'web', { dependsOn: ['kv'] });
+  const kv = recordingPlugin(events, 'kv', { dependsOn: ['web'] });
+  const configError = await rejects(() => loadTestNode({ catalog: [web, kv], config: enable('web') }), ConfigError);
+  assert.match(configError.message, /plugins\.web: plugin "web" depends on "kv", which is not enabled \(web -> kv\)/);
+  const cycle = await rejects(() => loadTestNode({ catalog: [web, kv], config: enable('web', 'kv') }), ConfigError);
+  assert.match(cycle.message, /plugins\.web: dependency cycle: web -> kv -> web/);
+  const { loaded, cleanup } = await loadTestNode();
+  assert.throws(
+    () => new Kernel({ config: loaded.config, plugins: [{ plugin: web, source: 'built-in' }] }),
+    (error: Error) => error instanceof PluginGraphError && error.message.includes('(web -> kv)'),
   );
-  assert.match(error.message, 'plugin "web" depends on "kv", which is not enabled (web -> kv)');
+  cleanup();
   assert.equal(events, []);
 });
 
