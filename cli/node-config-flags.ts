@@ -1,6 +1,5 @@
 import { Flags } from '@oclif/core';
-import { loadNodeConfig, type LoadedNodeConfig, type OverlayEntry } from '../core/index.js';
-import { BUILTIN_PLUGINS } from '../plugins/catalog.js';
+import type { OverlayEntry } from '../core/index.js';
 
 /** Flags that override a node's config file, shared by `up` and the `config` commands. */
 export const nodeConfigFlags = {
@@ -20,7 +19,7 @@ export const nodeConfigFlags = {
   }),
 };
 
-type NodeConfigFlagValues = {
+export type NodeConfigFlagValues = {
   set?: string[];
   name?: string;
   'data-dir'?: string;
@@ -51,24 +50,4 @@ export function flagOverlay(flags: NodeConfigFlagValues): OverlayEntry[] {
     if (value !== undefined) entries.push({ path, value, setBy: `--${flag}` });
   }
   return entries;
-}
-
-export function loadFromFlags(file: string | undefined, flags: NodeConfigFlagValues): Promise<LoadedNodeConfig> {
-  return loadNodeConfig({ file, flags: flagOverlay(flags), catalog: BUILTIN_PLUGINS });
-}
-
-/** The effective config for display: secrets redacted, parsed plugin slices in place. */
-export function renderableConfig({ config }: LoadedNodeConfig): Record<string, unknown> {
-  const { apiToken: _token, source: _source, plugins, ...rest } = config;
-  const api = { ...rest.api, ...(rest.api.token ? { token: '<redacted>' } : {}) };
-  return {
-    ...rest,
-    api,
-    plugins: Object.fromEntries(
-      Object.entries(plugins).map(([id, settings]) => [
-        id,
-        { ...(settings.module ? { module: settings.module } : {}), ...(settings.config as object) },
-      ]),
-    ),
-  };
 }

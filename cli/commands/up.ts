@@ -1,6 +1,6 @@
 import { Command, Flags } from '@oclif/core';
-import { ConfigError, createLogger, Kernel, type Logger } from '../../core/index.js';
-import { FlagSyntaxError, loadFromFlags, nodeConfigFlags } from '../node-config-flags.js';
+import type { Kernel, Logger } from '../../core/index.js';
+import { nodeConfigFlags } from '../node-config-flags.js';
 
 export default class Up extends Command {
   static override summary = 'Run a node in the foreground until SIGINT or SIGTERM.';
@@ -19,13 +19,13 @@ export default class Up extends Command {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Up);
-    let loaded;
-    try {
-      loaded = await loadFromFlags(flags.config, flags);
-    } catch (error) {
-      if (error instanceof ConfigError || error instanceof FlagSyntaxError) this.fail(error.message, 78);
-      throw error;
-    }
+    const [{ createLogger, Kernel }, { loadFromFlags }] = await Promise.all([
+      import('../../core/index.js'),
+      import('../node-config-load.js'),
+    ]);
+    const outcome = await loadFromFlags(flags.config, flags);
+    if (!outcome.ok) this.fail(outcome.message, 78);
+    const { loaded } = outcome;
     const log = createLogger({ level: loaded.config.log.level, format: loaded.config.log.format });
     const kernel = new Kernel({ config: loaded.config, plugins: loaded.plugins, logger: log });
     const stopped = this.stopOnSignals(kernel, log);

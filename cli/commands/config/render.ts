@@ -1,7 +1,6 @@
 import { Args, Command, Flags } from '@oclif/core';
 import { stringify } from 'yaml';
-import { ConfigError } from '../../../core/index.js';
-import { FlagSyntaxError, loadFromFlags, nodeConfigFlags, renderableConfig } from '../../node-config-flags.js';
+import { nodeConfigFlags } from '../../node-config-flags.js';
 
 export default class ConfigRender extends Command {
   static override summary = 'Print the effective config of a node: defaults, file, environment and flags merged.';
@@ -14,13 +13,13 @@ export default class ConfigRender extends Command {
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(ConfigRender);
-    try {
-      const effective = renderableConfig(await loadFromFlags(args.file, flags));
-      this.log(flags.format === 'json' ? JSON.stringify(effective, null, 2) : stringify(effective).trimEnd());
-    } catch (error) {
-      if (!(error instanceof ConfigError || error instanceof FlagSyntaxError)) throw error;
-      process.stderr.write(`${error.message}\n`);
+    const { loadFromFlags, renderableConfig } = await import('../../node-config-load.js');
+    const outcome = await loadFromFlags(args.file, flags);
+    if (!outcome.ok) {
+      process.stderr.write(`${outcome.message}\n`);
       this.exit(1);
     }
+    const effective = renderableConfig(outcome.loaded);
+    this.log(flags.format === 'json' ? JSON.stringify(effective, null, 2) : stringify(effective).trimEnd());
   }
 }

@@ -1,5 +1,4 @@
 import { Command } from '@oclif/core';
-import { builtinConfigSchema } from '../../config-schema.js';
 
 export default class ConfigSchema extends Command {
   static override summary = 'Print the JSON Schema of node config files (core and built-in plugins).';
@@ -7,6 +6,7 @@ export default class ConfigSchema extends Command {
 
   async run(): Promise<void> {
     await this.parse(ConfigSchema);
+    const { builtinConfigSchema } = await import('../../config-schema.js');
     this.log(JSON.stringify(await builtinConfigSchema(), null, 2));
   }
 }

@@ -1,6 +1,5 @@
 import { Args, Command } from '@oclif/core';
-import { ConfigError, formatIssue } from '../../../core/index.js';
-import { FlagSyntaxError, loadFromFlags, nodeConfigFlags } from '../../node-config-flags.js';
+import { nodeConfigFlags } from '../../node-config-flags.js';
 
 export default class ConfigValidate extends Command {
   static override summary = 'Check a node config file as `flotilla up` would read it.';
@@ -13,20 +12,19 @@ export default class ConfigValidate extends Command {
 
   async run(): Promise<{ valid: boolean; file: string; node?: string; plugins?: string[]; problems?: string[] }> {
     const { args, flags } = await this.parse(ConfigValidate);
-    try {
-      const { config, plugins } = await loadFromFlags(args.file, flags);
-      const ids = plugins.map(({ plugin }) => plugin.id);
-      this.log(`${args.file}: valid (node ${config.node.name}; plugins: ${ids.join(', ') || 'none'})`);
-      return { valid: true, file: args.file, node: config.node.name, plugins: ids };
-    } catch (error) {
-      if (!(error instanceof ConfigError || error instanceof FlagSyntaxError)) throw error;
-      const problems = error instanceof ConfigError ? error.issues.map(formatIssue) : [error.message];
+    const { loadFromFlags } = await import('../../node-config-load.js');
+    const outcome = await loadFromFlags(args.file, flags);
+    if (!outcome.ok) {
       if (this.jsonEnabled()) {
         process.exitCode = 1;
-        return { valid: false, file: args.file, problems };
+        return { valid: false, file: args.file, problems: outcome.problems };
       }
-      for (const problem of problems) process.stderr.write(`${problem}\n`);
+      for (const problem of outcome.problems) process.stderr.write(`${problem}\n`);
       this.exit(1);
     }
+    const { config, plugins } = outcome.loaded;
+    const ids = plugins.map(({ plugin }) => plugin.id);
+    this.log(`${args.file}: valid (node ${config.node.name}; plugins: ${ids.join(', ') || 'none'})`);
+    return { valid: true, file: args.file, node: config.node.name, plugins: ids };
   }
 }
