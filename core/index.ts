@@ -28,7 +28,7 @@ export type { JsonSchema } from './config/json-schema.js';
 export type { OverlayEntry } from './config/overlay.js';
 export { parseDuration, parseSize } from './config/units.js';
 export { isLoopbackAddress } from './config/address.js';
-export { HttpError, errorBody } from './http/http-error.js';
+export { HttpError, errorBody, isHttpError } from './http/http-error.js';
 export { ApiServer } from './http/api-server.js';
 export * from './contracts/kv-store.js';
 export type * from './contracts/unit-manager.js';

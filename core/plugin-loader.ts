@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { existsSync } from 'node:fs';
+import { resolvePackageFrom } from './package-resolve.js';
 import type { RuntimePlugin } from './plugin.js';
 import { isValidPluginId } from './plugin.js';
 
@@ -35,11 +36,16 @@ export async function importPluginModule(specifier: string, baseDir: string): Pr
     url = specifier.startsWith('file:') ? specifier : pathToFileURL(path.resolve(baseDir, specifier)).href;
     if (!existsSync(new URL(url))) throw new PluginLoadError(`cannot load plugin module "${specifier}": no such file ${fileURLToPath(url)}`);
   } else {
-    try {
-      url = pathToFileURL(createRequire(path.join(baseDir, 'noop.js')).resolve(specifier)).href;
-    } catch {
-      url = specifier;
-      resolved = false;
+    const entry = resolvePackageFrom(specifier, baseDir);
+    if (entry !== undefined) {
+      url = pathToFileURL(entry).href;
+    } else {
+      try {
+        url = pathToFileURL(createRequire(path.join(baseDir, 'noop.js')).resolve(specifier)).href;
+      } catch {
+        url = specifier;
+        resolved = false;
+      }
     }
   }
   let namespace: Record<string, unknown>;

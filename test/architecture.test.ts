@@ -3,7 +3,8 @@ import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 
-// The walls of the house (ARCHITECTURE.md): who may import whom.
+// The walls between the parts: core/ knows no plugin and no CLI, a plugin knows core/ and
+// itself, the CLI reaches plugins only through their command sets.
 const walls = suite('architecture: import walls');
 
 const ROOT = path.resolve('.');
@@ -60,3 +61,49 @@ walls('the scan sees imports (guards the walls above against a broken pattern)',
 });
 
 walls.run();
+
+const injection = suite('architecture: explicit injection tokens');
+
+/** Constructor parameter lists of every @injectable() class, with the file they are in. */
+function injectableConstructors(file: string): { where: string; params: string[] }[] {
+  const text = readFileSync(path.join(ROOT, file), 'utf8');
+  const found: { where: string; params: string[] }[] = [];
+  for (const match of text.matchAll(/@injectable\(\)\s*(?:export\s+)?class\s+(\w+)[^{]*\{/g)) {
+    const body = text.slice(match.index! + match[0].length);
+    const ctor = /^\s*constructor\(/m.exec(body.slice(0, body.search(/\n}\n/) + 1));
+    if (!ctor) continue;
+    let depth = 1;
+    let i = ctor.index + ctor[0].length;
+    const start = i;
+    for (; depth > 0 && i < body.length; i++) {
+      if (body[i] === '(' || body[i] === '{' || body[i] === '<') depth++;
+      if (body[i] === ')' || body[i] === '}' || body[i] === '>') depth--;
+    }
+    const inner = body.slice(start, i - 1);
+    const params: string[] = [];
+    let current = '';
+    depth = 0;
+    for (const ch of inner) {
+      if ('({<['.includes(ch)) depth++;
+      if (')}>]'.includes(ch)) depth--;
+      if (ch === ',' && depth === 0) {
+        params.push(current.trim());
+        current = '';
+      } else current += ch;
+    }
+    if (current.trim()) params.push(current.trim());
+    found.push({ where: `${file}: ${match[1]}`, params });
+  }
+  return found;
+}
+
+injection('every constructor parameter of an injectable class names its token', () => {
+  const classes = ['core', 'plugins', 'cli', 'test'].flatMap(sourceFiles).flatMap(injectableConstructors);
+  assert.ok(classes.some((c) => c.where === 'core/http/api-server.ts: ApiServer'), 'the scan finds ApiServer');
+  const offenders = classes.flatMap(({ where, params }) =>
+    params.filter((param) => !/^@inject(All)?\(/.test(param)).map((param) => `${where}: ${param.split('\n')[0]}`),
+  );
+  assert.equal(offenders, []);
+});
+
+injection.run();

@@ -1,6 +1,5 @@
 import type { PluginStatus } from '../../core/index.js';
-import { ClientCommand } from '../client-command.js';
-import { printTable } from '../table.js';
+import { ClientCommand, printTable } from '../../core/cli/index.js';
 
 export default class Plugins extends ClientCommand {
   static override summary = "List the node's plugins and their state.";

@@ -1,4 +1,4 @@
-import { ClientCommand } from '../client-command.js';
+import { ClientCommand } from '../../core/cli/index.js';
 
 interface Health {
   health: string;
@@ -13,7 +13,7 @@ interface NodeInfo {
 }
 
 export default class Status extends ClientCommand {
-  static override summary = "Show a node's identity and health.";
+  static override summary = "Show a node's identity and health; exits 1 when the node is unhealthy.";
   static override examples = ['<%= config.bin %> status', '<%= config.bin %> status --endpoint http://127.0.0.1:4001 --json'];
 
   async run(): Promise<NodeInfo & { endpoint: string; healthy: boolean; health: Health }> {
@@ -33,6 +33,7 @@ export default class Status extends ClientCommand {
       this.log(`  ${report.ok ? 'ok  ' : 'FAIL'} ${name}${report.detail ? `: ${report.detail}` : ''}`);
     }
     for (const plugin of health.pluginsNotRunning ?? []) this.log(`  FAIL plugin ${plugin}`);
+    if (!healthy) process.exitCode = 1;
     return { ...node, endpoint: client.endpoint, healthy, health };
   }
 }

@@ -2,6 +2,8 @@ import { Command, Flags } from '@oclif/core';
 import type { Kernel, Logger } from '../../core/index.js';
 import { nodeConfigFlags } from '../node-config-flags.js';
 
+const REPEAT_SIGNAL_WINDOW_MS = 500;
+
 export default class Up extends Command {
   static override summary = 'Run a node in the foreground until SIGINT or SIGTERM.';
   static override description =
@@ -45,13 +47,16 @@ export default class Up extends Command {
   /** Resolves with the exit code once the node has stopped after a signal. */
   private stopOnSignals(kernel: Kernel, log: Logger): Promise<number> {
     return new Promise((resolve) => {
-      let stopping = false;
+      let firstSignalAt: number | undefined;
       const onSignal = (signal: NodeJS.Signals) => {
-        if (stopping) {
+        if (firstSignalAt !== undefined) {
+          // A supervisor may signal the process and then its group at once; only a later
+          // signal is someone asking again.
+          if (performance.now() - firstSignalAt < REPEAT_SIGNAL_WINDOW_MS) return;
           log.warn({ signal }, 'second signal: exiting without waiting for plugins');
           process.exit(130);
         }
-        stopping = true;
+        firstSignalAt = performance.now();
         log.info({ signal }, 'stopping node');
         kernel.stop().then(
           () => resolve(0),

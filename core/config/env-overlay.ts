@@ -61,7 +61,8 @@ function resolveSegments(
       node = node!.properties![named];
     } else if (node === undefined || node.additionalProperties === true || typeof node.additionalProperties === 'object') {
       const inPlugins = path.length === 1 && path[0] === 'plugins';
-      path.push(inPlugins ? segment.toLowerCase().replace(/_/g, '-') : node === undefined ? camelCase(segment) : segment.toLowerCase());
+      const open = node === undefined || node.additionalProperties === true;
+      path.push(inPlugins ? segment.toLowerCase().replace(/_/g, '-') : open ? camelCase(segment) : segment.toLowerCase());
       node = typeof node?.additionalProperties === 'object' ? node.additionalProperties : undefined;
     } else {
       const known = Object.keys(node.properties ?? {}).map(envSegment);

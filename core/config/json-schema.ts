@@ -41,7 +41,7 @@ export function nodeConfigJsonSchema(plugins: readonly PluginSchemaEntry[]): Jso
     properties[plugin.id] = {
       ...own,
       ...(plugin.description ? { description: plugin.description } : {}),
-      type: 'object',
+      type: ['object', 'null'],
       properties: { ...PLUGIN_KEYS, ...own.properties },
     };
   }
@@ -51,7 +51,7 @@ export function nodeConfigJsonSchema(plugins: readonly PluginSchemaEntry[]): Jso
     description: 'The plugins this node runs, each with its settings. A key names a built-in plugin, or any plugin given by `module`.',
     properties,
     additionalProperties: {
-      type: 'object',
+      type: ['object', 'null'],
       properties: PLUGIN_KEYS,
       required: ['module'],
       additionalProperties: true,

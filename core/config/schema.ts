@@ -23,6 +23,9 @@ export const NODE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 const METADATA_KEY = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,62}$/;
 export const MIN_TOKEN_LENGTH = 16;
 
+/** `rack: 12` and `ssd: true` read naturally in YAML; fleet compares metadata as strings. */
+const metadataValue = z.union([z.string(), z.number(), z.boolean()]);
+
 const nodeSection = z.strictObject({
   name: z
     .string()
@@ -31,11 +34,11 @@ const nodeSection = z.strictObject({
   metadata: z
     .record(
       z.string().regex(METADATA_KEY, 'metadata keys are letters, digits, ".", "_", "/" or "-"'),
-      z.union([z.string(), z.array(z.string()).min(1)]),
+      z.union([metadataValue, z.array(metadataValue).min(1)], { error: 'metadata values are strings, numbers or booleans, or lists of them' }),
     )
     .default({})
     .transform((metadata) =>
-      Object.fromEntries(Object.entries(metadata).map(([k, v]) => [k, Array.isArray(v) ? v : [v]])),
+      Object.fromEntries(Object.entries(metadata).map(([k, v]) => [k, (Array.isArray(v) ? v : [v]).map(String)])),
     ),
 });
 

@@ -51,8 +51,8 @@ export class ApiServer {
     app.use(httpMetrics(this.metrics));
     app.use(accessLog(this.log));
     app.use(errorHandler(this.log));
-    app.use(declaredBodyLimit(api.bodyLimit));
     if (this.config.apiToken !== undefined) app.use(bearerAuth(this.config.apiToken, OPEN_PATHS));
+    app.use(declaredBodyLimit(api.bodyLimit));
     const limit = `${api.bodyLimit}b`;
     app.use(bodyParser({ enableTypes: ['json', 'form', 'text'], jsonLimit: limit, formLimit: limit, textLimit: limit }));
 

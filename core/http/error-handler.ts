@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Middleware } from 'koa';
 import type { Logger } from '../logging.js';
-import { errorBody, HttpError } from './http-error.js';
+import { errorBody, isHttpError } from './http-error.js';
 
 interface StatusError extends Error {
   status?: number;
@@ -31,10 +31,10 @@ export function errorHandler(log: Logger): Middleware {
       if (!clientError) {
         log.error({ err: error, requestId: ctx.state.requestId, method: ctx.method, path: ctx.path }, 'request failed');
       }
-      ctx.status = clientError || error instanceof HttpError ? status : 500;
+      ctx.status = clientError || isHttpError(error) ? status : 500;
       for (const [name, value] of Object.entries(error.headers ?? {})) ctx.set(name, value);
-      const message = clientError || error instanceof HttpError ? error.message : 'internal error';
-      ctx.body = error instanceof HttpError && error.body !== undefined ? error.body : errorBody(ctx.status, message, ctx.state.requestId);
+      const message = clientError || isHttpError(error) ? error.message : 'internal error';
+      ctx.body = isHttpError(error) && error.body !== undefined ? error.body : errorBody(ctx.status, message, ctx.state.requestId);
     }
   };
 }

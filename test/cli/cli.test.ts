@@ -65,6 +65,25 @@ cli('client commands send the token from --token or FLOTILLA_TOKEN and explain r
   }
 });
 
+cli('status exits 1 when the node is unhealthy', async () => {
+  const { CORE, definePlugin } = await import('../../core/index.js');
+  const sick = definePlugin({
+    id: 'sick',
+    register({ container }) {
+      container.register(CORE.HealthCheck, { useValue: { name: 'disk', check: async () => ({ ok: false, detail: 'disk full' }) } });
+    },
+  });
+  const node = await startTestNode({ catalog: [sick], config: { plugins: { sick: {} } } });
+  try {
+    const { stdout } = await flotilla(['status', '--endpoint', node.url]);
+    assert.match(stdout, /health\s+unhealthy\n\s+FAIL disk: disk full/);
+    assert.is(process.exitCode, 1);
+  } finally {
+    process.exitCode = 0;
+    await node.stop();
+  }
+});
+
 cli('a client command against no node says so plainly', async () => {
   const port = await closedPort();
   const { error } = await flotilla(['plugins', '--endpoint', `127.0.0.1:${port}`]);

@@ -24,6 +24,13 @@ const probeRoutes: HttpRoute = {
     router.get('/v2/keys/missing', () => {
       throw new HttpError(404, 'Key not found', { errorCode: 100, message: 'Key not found', cause: '/missing', index: 7 }, { 'X-Etcd-Index': '7' });
     });
+    router.get('/v1/foreign', () => {
+      // An HttpError from another copy of Flotilla (a plugin bundling its own): recognised by brand.
+      throw Object.assign(new Error('I am a teapot'), { status: 418, body: { teapot: true }, [Symbol.for('flotilla.HttpError')]: true });
+    });
+    router.get('/v1/foreign-5xx', () => {
+      throw Object.assign(new Error('upstream etcd unavailable'), { status: 503, [Symbol.for('flotilla.HttpError')]: true });
+    });
     router.get('/v1/bug', () => {
       throw new TypeError('cannot read properties of undefined (secret detail)');
     });
@@ -99,6 +106,13 @@ api('errors are JSON: unknown routes 404, wrong methods 405 with Allow, plugin e
     assert.is(conflict.status, 409);
     assert.is(conflict.json().error.message, 'unit app.service already exists');
 
+    const foreign = await curl(`${url}/v1/foreign`);
+    assert.is(foreign.status, 418);
+    assert.equal(foreign.json(), { teapot: true });
+    const unavailable = await curl(`${url}/v1/foreign-5xx`);
+    assert.is(unavailable.status, 503);
+    assert.is(unavailable.json().error.message, 'upstream etcd unavailable');
+
     const etcdShaped = await curl(`${url}/v2/keys/missing`);
     assert.is(etcdShaped.status, 404);
     assert.is(etcdShaped.headers['x-etcd-index'], '7');
@@ -161,6 +175,8 @@ api('bearer auth guards every route but /health', async () => {
     assert.is(right.status, 200);
     const unknownRoute = await curl(`${url}/v1/nothing`);
     assert.is(unknownRoute.status, 401, 'unauthenticated callers learn nothing about routes');
+    const oversized = await curl(`${url}/v1/echo`, ['--data', `value=${'x'.repeat(5000)}`]);
+    assert.is(oversized.status, 401, 'nor about limits');
   });
 });
 

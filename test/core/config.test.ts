@@ -125,6 +125,14 @@ config('layers: defaults <- file <- FLOTILLA_* environment <- flags', async () =
   assert.equal(loaded.config.node.metadata, { region: ['us-east-1'] });
 });
 
+config('metadata values may be numbers or booleans, and become strings', async () => {
+  const { loaded } = await loadYaml('node:\n  metadata:\n    rack: 12\n    ssd: true\n    zone: [a, b]\n', { env: { FLOTILLA_NODE__METADATA__ROW: '3' } });
+  assert.equal(loaded.config.node.metadata, { rack: ['12'], ssd: ['true'], zone: ['a', 'b'], row: ['3'] });
+  assert.equal(await configProblems('node:\n  metadata:\n    rack: {a: 1}\n'), [
+    'node.yaml:3:5: node.metadata.rack: metadata values are strings, numbers or booleans, or lists of them',
+  ]);
+});
+
 config('an environment value for a string key is taken verbatim; others are read as YAML', async () => {
   const { loaded } = await loadYaml('', {
     env: { FLOTILLA_NODE__NAME: '0042', FLOTILLA_API__INSECURE: 'true', FLOTILLA_API__BODY_LIMIT: '2mb', FLOTILLA_API__TOKEN: '1234567890123456' },
@@ -230,6 +238,50 @@ config('a third-party plugin can be named by package name', async () => {
   } finally {
     dir.cleanup();
   }
+});
+
+config('an ESM-only plugin package (exports with an import condition) loads by name', async () => {
+  const dir = tempDir();
+  const pkg = path.join(dir.path, 'node_modules', '@acme', 'flotilla-esm');
+  const { mkdirSync } = await import('node:fs');
+  mkdirSync(path.join(pkg, 'lib'), { recursive: true });
+  writeFileSync(
+    path.join(pkg, 'package.json'),
+    JSON.stringify({ name: '@acme/flotilla-esm', type: 'module', exports: { '.': { types: './lib/index.d.ts', import: './lib/index.js' } } }),
+  );
+  writeFileSync(path.join(pkg, 'lib', 'index.js'), "export const plugin = { id: 'acme-esm', register() {} };\n");
+  mkdirSync(path.join(dir.path, 'etc'));
+  writeFileSync(path.join(dir.path, 'etc', 'node.yaml'), 'plugins:\n  acme-esm:\n    module: "@acme/flotilla-esm"\n');
+  try {
+    const loaded = await loadNodeConfig({ file: path.join(dir.path, 'etc', 'node.yaml'), env: {}, catalog: {} });
+    assert.equal(loaded.plugins.map((p) => [p.plugin.id, p.source]), [['acme-esm', path.join(pkg, 'lib', 'index.js')]]);
+  } finally {
+    dir.cleanup();
+  }
+});
+
+config('a plugin schema may be any Standard Schema, not only zod', async () => {
+  // A hand-written validator in the Standard Schema shape, as valibot or arktype would provide.
+  const schema = {
+    '~standard': {
+      version: 1 as const,
+      vendor: 'hand-made',
+      validate(value: unknown) {
+        const slice = value as Record<string, unknown>;
+        const issues = Object.entries(slice)
+          .filter(([key, v]) => key !== 'retryLimit' || typeof v !== 'number')
+          .map(([key]) => ({ message: key === 'retryLimit' ? 'must be a number' : 'not a setting', path: [{ key }] }));
+        return issues.length > 0 ? { issues } : { value: { retryLimit: (slice.retryLimit as number | undefined) ?? 3 } };
+      },
+    },
+  };
+  const handMade = catalogOf([definePlugin({ id: 'hand-made', config: schema, register() {} })]);
+  const { loaded } = await loadYaml('plugins:\n  hand-made:\n', { catalog: handMade, env: { FLOTILLA_PLUGINS__HAND_MADE__RETRY_LIMIT: '7' } });
+  assert.equal(loaded.config.plugins['hand-made']!.config, { retryLimit: 7 });
+  assert.equal(await configProblems('plugins:\n  hand-made:\n    retryLimit: many\n    colour: red\n', { catalog: handMade }), [
+    'node.yaml:3:5: plugins.hand-made.retryLimit: must be a number',
+    'node.yaml:4:5: plugins.hand-made.colour: not a setting',
+  ]);
 });
 
 config('a plugin without a schema takes no settings', async () => {

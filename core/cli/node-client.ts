@@ -1,4 +1,4 @@
-import { FLOTILLA_VERSION } from '../core/version.js';
+import { FLOTILLA_VERSION } from '../version.js';
 
 export const DEFAULT_ENDPOINT = 'http://127.0.0.1:2379';
 
