@@ -6,7 +6,7 @@ export { CORE } from './tokens.js';
 export { definePlugin, isValidPluginId } from './plugin.js';
 export type { PluginContext, RuntimePlugin } from './plugin.js';
 export type { StandardSchema } from './standard-schema.js';
-export { Kernel, PluginStartError } from './kernel.js';
+export { Kernel, PluginStartError, StartAbortedError } from './kernel.js';
 export type { KernelOptions, KernelState } from './kernel.js';
 export { PluginGraphError, orderPlugins } from './plugin-order.js';
 export { importPluginModule, isRuntimePlugin, PluginLoadError } from './plugin-loader.js';

@@ -36,6 +36,14 @@ export class PluginStartError extends Error {
   }
 }
 
+/** stop() was called while the node was starting: start gave up and stopped what had started. */
+export class StartAbortedError extends Error {
+  constructor() {
+    super('the node was asked to stop while it was starting');
+    this.name = 'StartAbortedError';
+  }
+}
+
 interface PluginRecord {
   readonly plugin: RuntimePlugin<unknown>;
   readonly status: PluginStatus;
@@ -58,6 +66,8 @@ export class Kernel implements PluginStatusSource {
   private releaseDataDir?: () => Promise<void>;
   private api?: ApiServer;
   private stopping?: Promise<void>;
+  private starting?: Promise<void>;
+  private stopRequested = false;
 
   constructor(private readonly options: KernelOptions) {
     this.container = rootContainer.createChildContainer();
@@ -94,9 +104,14 @@ export class Kernel implements PluginStatusSource {
     return this.records.map((record) => ({ ...record.status, dependsOn: [...record.status.dependsOn] }));
   }
 
-  async start(): Promise<void> {
-    if (this.stateValue !== 'new') throw new Error(`a kernel starts once; this one is ${this.stateValue}`);
+  start(): Promise<void> {
+    if (this.stateValue !== 'new') return Promise.reject(new Error(`a kernel starts once; this one is ${this.stateValue}`));
     this.stateValue = 'starting';
+    this.starting = this.startUp();
+    return this.starting;
+  }
+
+  private async startUp(): Promise<void> {
     const { config } = this.options;
     const claimed = await claimNodeIdentity({ name: config.node.name, dataDir: config.dataDir, metadata: config.node.metadata }).catch(
       (error: unknown) => {
@@ -124,10 +139,15 @@ export class Kernel implements PluginStatusSource {
 
     for (const record of this.records) {
       try {
+        if (this.stopRequested) throw new StartAbortedError();
         await this.startOne(record);
       } catch (error) {
         record.status.state = 'failed';
         record.status.error = (error as Error).message;
+        if (error instanceof StartAbortedError) {
+          await this.rollBack();
+          throw error;
+        }
         this.log.error({ plugin: record.plugin.id, err: error }, 'plugin failed to start; stopping what started');
         await this.rollBack();
         throw new PluginStartError(record.plugin.id, 'start', error);
@@ -135,6 +155,7 @@ export class Kernel implements PluginStatusSource {
     }
 
     try {
+      if (this.stopRequested) throw new StartAbortedError();
       this.api = this.container.resolve(ApiServer);
       await this.api.listen();
     } catch (error) {
@@ -145,10 +166,17 @@ export class Kernel implements PluginStatusSource {
     this.log.info({ node: claimed.identity.name }, 'node running');
   }
 
-  /** Stops the API, then every started plugin in reverse order; safe to call more than once. */
-  stop(): Promise<void> {
+  /**
+   * Stops the API, then every started plugin in reverse order; safe to call more than once.
+   * During a start, the start gives up after the plugin it is starting and undoes itself.
+   */
+  async stop(): Promise<void> {
+    if (this.stateValue === 'starting') {
+      this.stopRequested = true;
+      await this.starting?.catch(() => undefined);
+    }
     if (this.stateValue === 'new') this.stateValue = 'stopped';
-    if (this.stateValue === 'stopped' || this.stateValue === 'failed') return Promise.resolve();
+    if (this.stateValue === 'stopped' || this.stateValue === 'failed') return;
     this.stopping ??= this.shutDown('stopped');
     return this.stopping;
   }

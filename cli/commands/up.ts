@@ -21,7 +21,7 @@ export default class Up extends Command {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Up);
-    const [{ createLogger, Kernel }, { loadFromFlags }] = await Promise.all([
+    const [{ createLogger, Kernel, StartAbortedError }, { loadFromFlags }] = await Promise.all([
       import('../../core/index.js'),
       import('../node-config-load.js'),
     ]);
@@ -34,9 +34,11 @@ export default class Up extends Command {
     try {
       await kernel.start();
     } catch (error) {
+      if (error instanceof StartAbortedError) this.exit(await stopped);
       log.fatal({ err: error }, 'node failed to start');
       this.fail((error as Error).message, 1);
     }
+    this.stopOnCrash(kernel, log);
     const where = kernel.apiAddress!;
     const host = where.address.includes(':') ? `[${where.address}]` : where.address;
     process.stderr.write(`flotilla: node ${kernel.node!.name} is up; API at http://${host}:${where.port}\n`);
@@ -69,6 +71,22 @@ export default class Up extends Command {
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);
     });
+  }
+
+  /**
+   * A bug that escapes a plugin (an uncaught exception, an unhandled rejection) leaves the process
+   * in an unknown state: log it, stop the plugins within their timeouts, and exit 70 (EX_SOFTWARE).
+   */
+  private stopOnCrash(kernel: Kernel, log: Logger): void {
+    let crashed = false;
+    const onCrash = (error: unknown, origin: string) => {
+      log.fatal({ err: error, origin }, 'unhandled error: stopping the node');
+      if (crashed) return;
+      crashed = true;
+      kernel.stop().finally(() => process.exit(70));
+    };
+    process.on('uncaughtException', (error) => onCrash(error, 'uncaughtException'));
+    process.on('unhandledRejection', (reason) => onCrash(reason, 'unhandledRejection'));
   }
 
   private fail(message: string, exitCode: number): never {

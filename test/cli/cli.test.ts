@@ -181,6 +181,24 @@ cli('up stops cleanly on SIGTERM as well', async () => {
   }
 });
 
+cli('up stops the node and exits 70 when a plugin throws at run time', async () => {
+  const dir = tempDir();
+  const config = path.join(dir.path, 'node.yaml');
+  writeFileSync(config, `dataDir: ${dir.path}/data\napi:\n  port: 0\nplugins:\n  crash-later:\n    module: ${path.join(FIXTURES, 'crash-later.ts')}\n`);
+  const up = spawnCli(['up', '--config', config, '--log-level', 'info']);
+  try {
+    const { code } = await up.exited;
+    assert.is(code, 70, up.stderr());
+    assert.match(up.stderr(), /"msg":"unhandled error: stopping the node"/);
+    assert.match(up.stderr(), /bug in a timer callback/);
+    assert.match(up.stderr(), /"msg":"crash-later stopped"/);
+    assert.match(up.stderr(), /"msg":"node stopped"/);
+  } finally {
+    up.child.kill('SIGKILL');
+    dir.cleanup();
+  }
+});
+
 cli('up with a typo in its config exits 78 naming the file, line and key, and starts nothing', async () => {
   const dir = tempDir();
   const config = path.join(dir.path, 'node.yaml');

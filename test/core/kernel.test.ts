@@ -13,6 +13,7 @@ import {
   injectAll,
   PluginGraphError,
   PluginStartError,
+  StartAbortedError,
   token,
   type PluginContext,
   type RuntimePlugin,
@@ -239,6 +240,28 @@ kernel('the machine id survives a restart; a second node on the same data dir is
   const again = await startTestNode({ config: { dataDir } });
   assert.is(again.kernel.node!.machineId, id);
   await again.stop();
+});
+
+kernel('a stop during start lets the current plugin finish, starts no more, and undoes the rest', async () => {
+  const events: Recorder = [];
+  let releaseSecond!: () => void;
+  const { kernel: k, cleanup } = await loadTestNode({
+    catalog: [
+      recordingPlugin(events, 'first'),
+      recordingPlugin(events, 'second', { start: () => new Promise<void>((resolve) => (releaseSecond = resolve)) }),
+      recordingPlugin(events, 'third'),
+    ],
+    config: enable('first', 'second', 'third'),
+  });
+  const starting = k.start();
+  while (!events.includes('start second')) await new Promise((resolve) => setTimeout(resolve, 5));
+  const stopping = k.stop();
+  releaseSecond();
+  await rejects(() => starting, StartAbortedError);
+  await stopping;
+  assert.equal(events.slice(3), ['start first', 'start second', 'stop second', 'stop first']);
+  assert.is(k.apiAddress, undefined);
+  cleanup();
 });
 
 kernel('stop is idempotent and a kernel starts only once', async () => {
