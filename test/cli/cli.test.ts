@@ -1,10 +1,9 @@
-import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { curl } from '../support/curl.js';
 import { flotilla, spawnCli } from '../support/cli.js';
-import { tempDir } from '../support/temp-dir.js';
+import { configFileIn, tempDir } from '../support/temp-dir.js';
 import { startTestNode } from '../support/test-node.js';
 
 const cli = suite('cli: flotilla');
@@ -97,9 +96,8 @@ cli('config validate: a good file passes, a typo is reported with file, line and
   assert.is(ok.error, undefined);
   assert.match(ok.stdout, /^config\/default\.yaml: valid \(node .+; plugins: none\)/);
 
-  const dir = tempDir();
-  const file = path.join(dir.path, 'typo.yaml');
-  writeFileSync(file, 'api:\n  port: 4001\n  adress: 127.0.0.1\n');
+  const dir = configFileIn(() => 'api:\n  port: 4001\n  adress: 127.0.0.1\n', 'typo.yaml');
+  const file = dir.file;
   try {
     const bad = await flotilla(['config', 'validate', file]);
     assert.is(bad.error?.oclif?.exit, 1);
@@ -113,9 +111,8 @@ cli('config validate: a good file passes, a typo is reported with file, line and
 });
 
 cli('config render shows the effective config with defaults, overrides applied and secrets hidden', async () => {
-  const dir = tempDir();
-  const file = path.join(dir.path, 'node.yaml');
-  writeFileSync(file, `node:\n  name: render-me\napi:\n  token: ${TOKEN}\n`);
+  const dir = configFileIn(() => `node:\n  name: render-me\napi:\n  token: ${TOKEN}\n`);
+  const file = dir.file;
   try {
     const { stdout, error } = await flotilla(['config', 'render', file, '--api-port', '4100', '--set', 'node.metadata.region=eu-1', '--format', 'json']);
     assert.is(error, undefined);
@@ -145,9 +142,8 @@ cli('config schema prints the JSON Schema published in docs/', async () => {
 });
 
 cli('up runs a node until SIGINT, then stops every plugin and exits 0', async () => {
-  const dir = tempDir();
-  const config = path.join(dir.path, 'node.yaml');
-  writeFileSync(config, `node:\n  name: cli-up\ndataDir: ${dir.path}/data\napi:\n  port: 0\nplugins:\n  zone-constraint:\n    module: ${path.join(FIXTURES, 'zone-constraint.ts')}\n    zone: eu-1\n`);
+  const dir = configFileIn((d) => `node:\n  name: cli-up\ndataDir: ${d}/data\napi:\n  port: 0\nplugins:\n  zone-constraint:\n    module: ${path.join(FIXTURES, 'zone-constraint.ts')}\n    zone: eu-1\n`);
+  const config = dir.file;
   const up = spawnCli(['up', '--config', config, '--log-level', 'info']);
   try {
     const [, url] = await up.waitFor(/API at (http:\/\/127\.0\.0\.1:\d+)/);
@@ -182,9 +178,8 @@ cli('up stops cleanly on SIGTERM as well', async () => {
 });
 
 cli('up stops the node and exits 70 when a plugin throws at run time', async () => {
-  const dir = tempDir();
-  const config = path.join(dir.path, 'node.yaml');
-  writeFileSync(config, `dataDir: ${dir.path}/data\napi:\n  port: 0\nplugins:\n  crash-later:\n    module: ${path.join(FIXTURES, 'crash-later.ts')}\n`);
+  const dir = configFileIn((d) => `dataDir: ${d}/data\napi:\n  port: 0\nplugins:\n  crash-later:\n    module: ${path.join(FIXTURES, 'crash-later.ts')}\n`);
+  const config = dir.file;
   const up = spawnCli(['up', '--config', config, '--log-level', 'info']);
   try {
     const { code } = await up.exited;
@@ -200,9 +195,8 @@ cli('up stops the node and exits 70 when a plugin throws at run time', async () 
 });
 
 cli('up with a typo in its config exits 78 naming the file, line and key, and starts nothing', async () => {
-  const dir = tempDir();
-  const config = path.join(dir.path, 'node.yaml');
-  writeFileSync(config, `dataDir: ${dir.path}/data\napi:\n  port: 0\nlogg:\n  level: info\n`);
+  const dir = configFileIn((d) => `dataDir: ${d}/data\napi:\n  port: 0\nlogg:\n  level: info\n`);
+  const config = dir.file;
   const up = spawnCli(['up', '--config', config]);
   const { code } = await up.exited;
   dir.cleanup();
@@ -211,12 +205,8 @@ cli('up with a typo in its config exits 78 naming the file, line and key, and st
 });
 
 cli('up with a plugin that throws in start exits 1, names it, and leaves nothing running', async () => {
-  const dir = tempDir();
-  const config = path.join(dir.path, 'node.yaml');
-  writeFileSync(
-    config,
-    `dataDir: ${dir.path}/data\napi:\n  port: 0\nplugins:\n  zone-constraint:\n    module: ${path.join(FIXTURES, 'zone-constraint.ts')}\n    zone: a\n  failing-start:\n    module: ${path.join(FIXTURES, 'failing-start.ts')}\n`,
-  );
+  const dir = configFileIn((d) => `dataDir: ${d}/data\napi:\n  port: 0\nplugins:\n  zone-constraint:\n    module: ${path.join(FIXTURES, 'zone-constraint.ts')}\n    zone: a\n  failing-start:\n    module: ${path.join(FIXTURES, 'failing-start.ts')}\n`);
+  const config = dir.file;
   const up = spawnCli(['up', '--config', config, '--log-level', 'debug']);
   const { code } = await up.exited;
   const { existsSync } = await import('node:fs');
