@@ -138,24 +138,20 @@ export class Kernel implements PluginStatusSource {
     }
 
     for (const record of this.records) {
+      if (this.stopRequested) return this.abortStart();
       try {
-        if (this.stopRequested) throw new StartAbortedError();
         await this.startOne(record);
       } catch (error) {
         record.status.state = 'failed';
         record.status.error = (error as Error).message;
-        if (error instanceof StartAbortedError) {
-          await this.rollBack();
-          throw error;
-        }
         this.log.error({ plugin: record.plugin.id, err: error }, 'plugin failed to start; stopping what started');
         await this.rollBack();
         throw new PluginStartError(record.plugin.id, 'start', error);
       }
     }
 
+    if (this.stopRequested) return this.abortStart();
     try {
-      if (this.stopRequested) throw new StartAbortedError();
       this.api = this.container.resolve(ApiServer);
       await this.api.listen();
     } catch (error) {
@@ -179,6 +175,14 @@ export class Kernel implements PluginStatusSource {
     if (this.stateValue === 'stopped' || this.stateValue === 'failed') return;
     this.stopping ??= this.shutDown('stopped');
     return this.stopping;
+  }
+
+  private async abortStart(): Promise<never> {
+    this.log.info('stop requested while starting: stopping what started');
+    await this.shutDown('stopped').catch((error: unknown) => {
+      this.log.error({ err: error }, 'errors while stopping a start that was called off');
+    });
+    throw new StartAbortedError();
   }
 
   private async rollBack(): Promise<void> {

@@ -261,6 +261,8 @@ kernel('a stop during start lets the current plugin finish, starts no more, and 
   await stopping;
   assert.equal(events.slice(3), ['start first', 'start second', 'stop second', 'stop first']);
   assert.is(k.apiAddress, undefined);
+  assert.is(k.state, 'stopped');
+  assert.equal(k.list().map((p) => p.state), ['stopped', 'stopped', 'registered']);
   cleanup();
 });
 
