@@ -1,23 +1,6 @@
 import { z } from 'zod';
 import { isBindableHost, isLoopbackAddress } from './address.js';
-import { parseDuration, parseSize } from './units.js';
-
-/** A number or a string with a unit, parsed to a number; the example says what a good value looks like. */
-const withUnit = (parse: (value: number | string) => number | undefined, what: string, examples: string) => (fallback: string) =>
-  z
-    .union([z.number(), z.string()])
-    .default(fallback)
-    .transform((value, ctx) => {
-      const parsed = parse(value);
-      if (parsed === undefined) {
-        ctx.addIssue({ code: 'custom', message: `"${value}" is not a ${what} (use e.g. ${examples})` });
-        return z.NEVER;
-      }
-      return parsed;
-    });
-
-const duration = withUnit(parseDuration, 'duration', '500ms, 30s, 5m');
-const size = withUnit(parseSize, 'size', '512kb, 1mb, 1MiB');
+import { durationSetting as duration, sizeSetting as size } from './setting-types.js';
 
 export const NODE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 const METADATA_KEY = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,62}$/;
