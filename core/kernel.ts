@@ -65,6 +65,7 @@ export class Kernel implements PluginStatusSource {
   private identity?: NodeIdentity;
   private releaseDataDir?: () => Promise<void>;
   private api?: ApiServer;
+  private readonly endpoint: { url: string | undefined } = { url: undefined };
   private stopping?: Promise<void>;
   private starting?: Promise<void>;
   private stopRequested = false;
@@ -98,6 +99,11 @@ export class Kernel implements PluginStatusSource {
   /** Where the API listens, once started. */
   get apiAddress(): { address: string; port: number } | undefined {
     return this.api?.address;
+  }
+
+  /** The API's URL, once started. */
+  get apiUrl(): string | undefined {
+    return this.endpoint.url;
   }
 
   list(): PluginStatus[] {
@@ -153,7 +159,8 @@ export class Kernel implements PluginStatusSource {
     if (this.stopRequested) return this.abortStart();
     try {
       this.api = this.container.resolve(ApiServer);
-      await this.api.listen();
+      const bound = await this.api.listen();
+      this.endpoint.url = apiUrl(bound.address, bound.port);
     } catch (error) {
       await this.rollBack();
       throw error;
@@ -206,6 +213,7 @@ export class Kernel implements PluginStatusSource {
       }
     }
     this.started.length = 0;
+    this.endpoint.url = undefined;
     await this.container.dispose();
     await this.releaseDataDir?.();
     this.releaseDataDir = undefined;
@@ -250,6 +258,7 @@ export class Kernel implements PluginStatusSource {
     container.register(CORE.Node, { useValue: identity });
     container.register(CORE.Metrics, { useValue: this.metrics });
     container.register(CORE.PluginStatus, { useValue: this });
+    container.register(CORE.ApiEndpoint, { useValue: this.endpoint });
     this.metrics.setDefaultLabels({ node: identity.name });
     collectDefaultMetrics({ register: this.metrics });
     const records = this.records;
@@ -279,4 +288,10 @@ export class Kernel implements PluginStatusSource {
       signal: record.controller.signal,
     });
   }
+}
+
+/** A URL others can use: a wildcard bind is advertised as loopback (set an explicit URL otherwise). */
+function apiUrl(address: string, port: number): string {
+  const host = address === '0.0.0.0' ? '127.0.0.1' : address === '::' ? '[::1]' : address.includes(':') ? `[${address}]` : address;
+  return `http://${host}:${port}`;
 }

@@ -1,6 +1,6 @@
 import type { Registry } from 'prom-client';
 import type { ExecRuntime } from './contracts/exec-runtime.js';
-import type { HealthCheck, HttpRoute } from './contracts/http-route.js';
+import type { ApiEndpoint, HealthCheck, HttpRoute } from './contracts/http-route.js';
 import type { Journal } from './contracts/journal.js';
 import type { KvStore } from './contracts/kv-store.js';
 import type { SchedulingConstraint } from './contracts/scheduling-constraint.js';
@@ -18,6 +18,8 @@ export const CORE = Object.freeze({
   Node: token<NodeIdentity>('core.Node'),
   Metrics: token<Registry>('core.Metrics'),
   PluginStatus: token<PluginStatusSource>('core.PluginStatus'),
+  /** The node's API URL, set once the API listens. */
+  ApiEndpoint: token<ApiEndpoint>('core.ApiEndpoint'),
   /** Many: every plugin's routes, mounted on the node's API server. */
   HttpRoute: token<HttpRoute>('core.HttpRoute'),
   /** Many: checks behind /health. */

@@ -39,9 +39,7 @@ export default class Up extends Command {
       this.fail((error as Error).message, 1);
     }
     this.stopOnCrash(kernel, log);
-    const where = kernel.apiAddress!;
-    const host = where.address.includes(':') ? `[${where.address}]` : where.address;
-    process.stderr.write(`flotilla: node ${kernel.node!.name} is up; API at http://${host}:${where.port}\n`);
+    process.stderr.write(`flotilla: node ${kernel.node!.name} is up; API at ${kernel.apiUrl}\n`);
     const exitCode = await stopped;
     if (exitCode !== 0) this.exit(exitCode);
   }

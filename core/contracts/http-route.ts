@@ -6,6 +6,11 @@ export interface HttpRoute {
   mount(router: Router): void;
 }
 
+/** Where this node's API can be reached, once it listens (plugins advertise it to peers). */
+export interface ApiEndpoint {
+  readonly url: string | undefined;
+}
+
 export interface HealthReport {
   ok: boolean;
   detail?: string;
