@@ -35,10 +35,16 @@ config('an empty file gives a loopback node with the documented defaults', async
   assert.equal(loaded.plugins, []);
 });
 
-config('config/default.yaml is valid as shipped', async () => {
-  const loaded = await loadNodeConfig({ file: 'config/default.yaml', env: {}, catalog: {} });
+config('config/default.yaml and the examples are valid as shipped', async () => {
+  const { BUILTIN_PLUGINS } = await import('../../plugins/catalog.js');
+  const loaded = await loadNodeConfig({ file: 'config/default.yaml', env: {}, catalog: BUILTIN_PLUGINS });
   assert.is(loaded.config.api.address, '127.0.0.1');
   assert.is(path.isAbsolute(loaded.config.dataDir), true);
+  assert.equal(loaded.plugins.map((p) => p.plugin.id), ['raft-kv']);
+  for (const member of ['m1', 'm2', 'm3']) {
+    const example = await loadNodeConfig({ file: `config/examples/cluster-${member}.yaml`, env: {}, catalog: BUILTIN_PLUGINS });
+    assert.is(example.config.node.name, member);
+  }
 });
 
 config('a typo in a key names the file, line, column and key, and suggests the right one', async () => {

@@ -1,0 +1,39 @@
+import { CORE, definePlugin, FLOTILLA_VERSION } from '../../core/index.js';
+import { raftKvConfigSchema, type RaftKvConfig } from './config.js';
+import { memberIdentity } from './member-identity.js';
+import { PeerTransport } from './peer-transport.js';
+import { RaftDriver } from './raft-driver.js';
+import { RaftKvStore } from './raft-kv-store.js';
+import { RaftHealth, RaftKvRoutes } from './routes.js';
+import { RAFT_KV } from './tokens.js';
+
+export default definePlugin<RaftKvConfig>({
+  id: 'raft-kv',
+  version: FLOTILLA_VERSION,
+  description: "A Raft-replicated key/value store that speaks etcd v2: the node's KvStore.",
+  config: raftKvConfigSchema,
+  configToken: RAFT_KV.Config,
+  register({ container, config, node, dataDir, log }) {
+    const identity = memberIdentity(config, node.name, container.resolve(CORE.ApiEndpoint));
+    const transport = new PeerTransport({
+      memberId: identity.memberId,
+      clusterId: identity.clusterId,
+      clusterToken: config.clusterToken,
+      address: config.peerAddress,
+      port: config.peerPort,
+      log,
+    });
+    container.register(RAFT_KV.Driver, { useValue: new RaftDriver(config, identity, dataDir, transport, log) });
+    container.register(CORE.KvStore, { useClass: RaftKvStore });
+    container.register(CORE.HttpRoute, { useClass: RaftKvRoutes });
+    container.register(CORE.HealthCheck, { useClass: RaftHealth });
+  },
+  async start({ container, log }) {
+    const driver = container.resolve(RAFT_KV.Driver);
+    await driver.start();
+    log.info({ member: driver.identity.memberId, cluster: driver.identity.clusterId, name: driver.identity.name }, 'raft member started');
+  },
+  async stop({ container }) {
+    await container.resolve(RAFT_KV.Driver).stop();
+  },
+});

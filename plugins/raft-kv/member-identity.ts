@@ -1,0 +1,42 @@
+import type { ApiEndpoint } from '../../core/index.js';
+import type { RaftKvConfig } from './config.js';
+import { clusterIdFor, memberIdFor } from './member-id.js';
+import type { Member } from './membership.js';
+import type { MemberIdentity } from './raft-driver.js';
+
+/** Who this member is and who founded the cluster, from the plugin's settings. */
+export function memberIdentity(config: RaftKvConfig, nodeName: string, api: ApiEndpoint): MemberIdentity {
+  const name = config.name ?? nodeName;
+  const ownPeerUrl = config.advertisePeerUrl ?? `http://${hostForUrl(config.peerAddress)}:${config.peerPort}`;
+  const founders = config.initialCluster ?? { [name]: ownPeerUrl };
+  if (founders[name] === undefined) {
+    throw new Error(`raft-kv: initialCluster has no member named "${name}" (it names ${Object.keys(founders).join(', ')})`);
+  }
+  if (founders[name] !== ownPeerUrl) {
+    throw new Error(`raft-kv: initialCluster gives "${name}" the peer URL ${founders[name]}, but this member advertises ${ownPeerUrl}`);
+  }
+  const initialMembers: Member[] = Object.entries(founders).map(([memberName, url]) => ({
+    id: memberIdFor([url], config.clusterToken),
+    name: memberName,
+    peerURLs: [url],
+    clientURLs: [],
+  }));
+  const ids = initialMembers.map((member) => member.id);
+  if (new Set(ids).size !== ids.length) throw new Error('raft-kv: two members of initialCluster share a peer URL');
+  return {
+    memberId: memberIdFor([ownPeerUrl], config.clusterToken),
+    clusterId: clusterIdFor(ids),
+    name,
+    peerURLs: [ownPeerUrl],
+    clientURLs: () => {
+      const url = config.advertiseClientUrl ?? api.url;
+      return url ? [url] : [];
+    },
+    initialMembers,
+  };
+}
+
+function hostForUrl(address: string): string {
+  if (address === '0.0.0.0') return '127.0.0.1';
+  return address.includes(':') ? `[${address}]` : address;
+}

@@ -1,0 +1,497 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { KvError, KvErrorCode, type Logger } from '../../core/index.js';
+import type { RaftKvConfig } from './config.js';
+import { KvStateMachine } from './kv-state-machine.js';
+import { decodeLogCommand, encodeLogCommand, type ClusterCommand } from './log-command.js';
+import { Membership, type Member } from './membership.js';
+import type { PeerStats, PeerTransport } from './peer-transport.js';
+import { RaftNode } from './raft/raft-node.js';
+import type { ConfChange, Entry, NodeId, Ready, RestoredState, Role, Snapshot, SoftState } from './raft/types.js';
+import type { ApplyOutcome } from './store/v2-store.js';
+import { SnapshotStore } from './wal/snapshot-store.js';
+import { Wal } from './wal/wal.js';
+
+/** What a member is, as fixed when its data dir was created. */
+export interface MemberIdentity {
+  memberId: NodeId;
+  clusterId: string;
+  name: string;
+  peerURLs: string[];
+  /** Where clients reach this member; known once the node's API listens. */
+  clientURLs(): string[];
+  /** The founding members, for a new cluster; empty when joining an existing one. */
+  initialMembers: Member[];
+}
+
+interface PendingProposal {
+  resolve(outcome: ApplyOutcome | undefined): void;
+  reject(error: Error): void;
+  timer: NodeJS.Timeout;
+}
+
+interface PendingRead {
+  run(): void;
+  reject(error: Error): void;
+  deadline: number;
+}
+
+export interface DriverStatus {
+  memberId: NodeId;
+  term: number;
+  /** The Raft commit index (etcd's X-Raft-Index). */
+  commit: number;
+  applied: number;
+  leader: NodeId | null;
+  role: Role;
+  startedAt: Date;
+  leaderSince?: Date;
+}
+
+const SYNC_INTERVAL_MS = 500;
+
+const requestTimedOut = (index: number) => new KvError(KvErrorCode.RaftInternal, 'Raft Internal Error', 'etcdserver: request timed out', index);
+
+/**
+ * Runs one member: feeds ticks, peer messages and proposals to the Raft core, persists each
+ * Ready with one fsync before sending its messages, applies committed entries to the state
+ * machine, answers proposers and linearizable readers, and takes snapshots.
+ */
+export class RaftDriver {
+  readonly startedAt = new Date();
+  private node!: RaftNode;
+  private wal?: Wal;
+  private snapshots!: SnapshotStore;
+  readonly machine: KvStateMachine;
+  private ticker?: NodeJS.Timeout;
+  private draining = false;
+  private drainScheduled = false;
+  private stopped = false;
+  private applied = 0;
+  private snapshotIndex = 0;
+  private softState: SoftState = { leader: null, role: 'follower' };
+  private leaderSince?: Date;
+  private readonly incarnation = randomBytes(4).toString('hex');
+  private sequence = 0;
+  private readonly proposals = new Map<string, PendingProposal>();
+  /** Proposals refused for want of a leader, retried as soon as there is one. */
+  private awaitingLeader: { data: string; requestId: string; deadline: number }[] = [];
+  private readQueue: PendingRead[] = [];
+  private readonly readBatches = new Map<string, PendingRead[]>();
+  /** Reads whose read index is known, waiting for the applied index to reach it. */
+  private readsAwaitingApply: { index: number; reads: PendingRead[] }[] = [];
+  private readonly confChanges = new Map<string, () => void>();
+  private lastSyncProposal = 0;
+  private published = false;
+  private fatal?: Error;
+
+  constructor(
+    private readonly config: RaftKvConfig,
+    readonly identity: MemberIdentity,
+    private readonly dataDir: string,
+    private readonly transport: PeerTransport,
+    private readonly log: Logger,
+  ) {
+    const initial = new Membership();
+    for (const member of identity.initialMembers) initial.add(member.id, member.peerURLs, { name: member.name });
+    this.machine = new KvStateMachine({ historySize: config.historySize, maxWatchers: config.maxWatchers }, initial);
+  }
+
+  async start(): Promise<void> {
+    const walDir = path.join(this.dataDir, 'wal');
+    const snapDir = path.join(this.dataDir, 'snap');
+    await mkdir(snapDir, { recursive: true });
+    this.snapshots = new SnapshotStore(snapDir, this.log);
+    let restored: RestoredState;
+    let snapshot: Snapshot | undefined;
+    if (await Wal.exists(walDir)) {
+      const opened = await Wal.open(walDir, { log: this.log });
+      this.wal = opened.wal;
+      snapshot = await this.snapshots.loadNewest();
+      if (snapshot) {
+        this.machine.restore(snapshot.data);
+        this.applied = this.snapshotIndex = snapshot.meta.index;
+      }
+      const { hardState, entries } = opened.contents;
+      const from = snapshot?.meta.index ?? 0;
+      const after = entries.filter((entry) => entry.index > from);
+      restored = { hardState, entries: after, ...(snapshot ? { snapshot: snapshot.meta } : {}) };
+      if (!snapshot && this.identity.initialMembers.length > 0) {
+        restored.initialConf = { voters: this.identity.initialMembers.map((m) => m.id), learners: [] };
+      }
+      this.log.info({ entries: entries.length, snapshotIndex: this.snapshotIndex, term: hardState.term }, 'restored from disk');
+    } else {
+      this.wal = await Wal.create(walDir, JSON.stringify({ memberId: this.identity.memberId, clusterId: this.identity.clusterId }), { log: this.log });
+      restored = {
+        hardState: { term: 0, vote: null, commit: 0 },
+        entries: [],
+        ...(this.identity.initialMembers.length > 0
+          ? { initialConf: { voters: this.identity.initialMembers.map((m) => m.id), learners: [] } }
+          : {}),
+      };
+    }
+    this.node = new RaftNode(
+      {
+        id: this.identity.memberId,
+        electionTick: this.config.electionTicks,
+        heartbeatTick: this.config.heartbeatTicks,
+        preVote: this.config.preVote,
+        checkQuorum: this.config.checkQuorum,
+        maxInflight: this.config.maxInflight,
+        maxEntriesPerMessage: this.config.maxEntriesPerMessage,
+        applied: this.applied,
+      },
+      restored,
+      Math.random,
+    );
+    // The core keeps only the snapshot's metadata across a restart; hand it the data so that
+    // a follower too far behind can still be sent a snapshot.
+    if (snapshot) this.node.createSnapshot(snapshot.meta.index, snapshot.data);
+    this.updatePeers();
+    await this.transport.listen({
+      receive: (messages) => {
+        if (this.stopped) return;
+        for (const message of messages) this.node.step(message);
+        this.scheduleDrain();
+      },
+      unreachable: (peer) => this.node.reportUnreachable(peer),
+      snapshotSent: (peer, ok) => this.node.reportSnapshot(peer, ok),
+    });
+    this.ticker = setInterval(() => this.onTick(), this.config.tick);
+    if (this.identity.initialMembers.length === 1 && this.identity.initialMembers[0]!.id === this.identity.memberId) {
+      this.node.campaign();
+    }
+    this.scheduleDrain();
+  }
+
+  /** Hands leadership to the most up-to-date voter first when this member leads. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    if (!this.node) {
+      this.stopped = true;
+      await this.transport.close();
+      await this.wal?.close();
+      return;
+    }
+    await this.transferLeadershipAway().catch((error: unknown) => this.log.warn({ err: error }, 'leader transfer failed'));
+    this.stopped = true;
+    clearInterval(this.ticker);
+    while (this.draining) await new Promise((resolve) => setTimeout(resolve, 5));
+    const stopping = new KvError(KvErrorCode.RaftInternal, 'Raft Internal Error', 'member is stopping', this.machine.store.index);
+    for (const [, proposal] of this.proposals) {
+      clearTimeout(proposal.timer);
+      proposal.reject(stopping);
+    }
+    this.proposals.clear();
+    for (const read of [...this.readQueue, ...[...this.readBatches.values()].flat(), ...this.readsAwaitingApply.flatMap((w) => w.reads)]) read.reject(stopping);
+    this.readQueue = [];
+    this.readBatches.clear();
+    this.readsAwaitingApply = [];
+    await this.transport.close();
+    await this.wal?.close();
+  }
+
+  get transportCounters(): { appendsSent: number; appendsReceived: number } {
+    return this.transport.counters;
+  }
+
+  peerStats(): Map<NodeId, PeerStats> {
+    return this.transport.peerStats();
+  }
+
+  status(): DriverStatus {
+    const raft = this.node.status();
+    return {
+      memberId: this.identity.memberId,
+      term: raft.term,
+      commit: raft.commit,
+      applied: this.applied,
+      leader: raft.leader,
+      role: raft.role,
+      startedAt: this.startedAt,
+      ...(this.leaderSince ? { leaderSince: this.leaderSince } : {}),
+    };
+  }
+
+  /** Replicates a command; resolves with its outcome once this member has applied it. */
+  propose(command: ClusterCommand): Promise<ApplyOutcome | undefined> {
+    if (this.stopped || this.fatal) return Promise.reject(new KvError(KvErrorCode.RaftInternal, 'Raft Internal Error', 'member is stopping', this.machine.store.index));
+    const requestId = `${this.identity.memberId}.${this.incarnation}.${(this.sequence++).toString(36)}`;
+    const data = encodeLogCommand({ r: requestId, c: command });
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.proposals.delete(requestId);
+        reject(requestTimedOut(this.machine.store.index));
+      }, this.config.requestTimeout);
+      this.proposals.set(requestId, { resolve, reject, timer });
+      this.submit(data, requestId, Date.now() + this.config.requestTimeout);
+    });
+  }
+
+  /** Runs `read` against state at least as new as every write completed before the call. */
+  linearizableRead<T>(read: () => T): Promise<T> {
+    if (this.stopped) return Promise.reject(new KvError(KvErrorCode.RaftInternal, 'Raft Internal Error', 'member is stopping', this.machine.store.index));
+    return new Promise<T>((resolve, reject) => {
+      this.readQueue.push({
+        run: () => {
+          try {
+            resolve(read());
+          } catch (error) {
+            reject(error as Error);
+          }
+        },
+        reject,
+        deadline: Date.now() + this.config.requestTimeout,
+      });
+      if (this.readBatches.size === 0) this.startReadBatch();
+    });
+  }
+
+  /** Proposes a membership change; resolves once this member has applied it. */
+  changeMembership(change: ConfChange): Promise<void> {
+    const key = `${change.type}:${change.node}`;
+    if (this.confChanges.has(key)) return Promise.reject(new Error(`a ${change.type} of ${change.node} is already in progress`));
+    const result = this.node.proposeConfChange(change);
+    if (!result.accepted) {
+      const reason = result.reason === 'confChangePending' ? 'another membership change is in progress' : result.reason === 'noLeader' ? 'the cluster has no leader' : result.reason;
+      return Promise.reject(new Error(`membership change refused: ${reason}`));
+    }
+    this.scheduleDrain();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.confChanges.delete(key);
+        reject(new Error('membership change timed out'));
+      }, this.config.requestTimeout);
+      this.confChanges.set(key, () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  private submit(data: string, requestId: string, deadline: number): void {
+    const result = this.node.propose(data);
+    if (!result.accepted) {
+      if (result.reason === 'noLeader' || result.reason === 'transferring') {
+        this.awaitingLeader.push({ data, requestId, deadline });
+      } else {
+        this.failProposal(requestId, new KvError(KvErrorCode.RaftInternal, 'Raft Internal Error', `proposal refused: ${result.reason}`, this.machine.store.index));
+      }
+      return;
+    }
+    this.scheduleDrain();
+  }
+
+  private failProposal(requestId: string, error: Error): void {
+    const pending = this.proposals.get(requestId);
+    if (!pending) return;
+    clearTimeout(pending.timer);
+    this.proposals.delete(requestId);
+    pending.reject(error);
+  }
+
+  private onTick(): void {
+    if (this.stopped) return;
+    this.node.tick();
+    const now = Date.now();
+    if (this.awaitingLeader.length > 0 && this.softState.leader !== null) {
+      const waiting = this.awaitingLeader;
+      this.awaitingLeader = [];
+      for (const proposal of waiting) if (proposal.deadline > now && this.proposals.has(proposal.requestId)) this.submit(proposal.data, proposal.requestId, proposal.deadline);
+    }
+    if (this.readBatches.size > 0 && this.softState.leader !== null) {
+      for (const context of this.readBatches.keys()) this.node.readIndex(context);
+    } else if (this.readQueue.length > 0 && this.readBatches.size === 0) {
+      this.startReadBatch();
+    }
+    this.expireReads(now);
+    if (this.softState.role === 'leader') this.maybeProposeSync(now);
+    if (!this.published && this.softState.leader !== null) this.publishAttributes();
+    this.scheduleDrain();
+  }
+
+  private startReadBatch(): void {
+    if (this.readQueue.length === 0) return;
+    const context = `${this.identity.memberId}.${this.incarnation}.r${(this.sequence++).toString(36)}`;
+    this.readBatches.set(context, this.readQueue);
+    this.readQueue = [];
+    this.node.readIndex(context);
+    this.scheduleDrain();
+  }
+
+  private expireReads(now: number): void {
+    const expired = (read: PendingRead) => {
+      if (read.deadline > now) return false;
+      read.reject(requestTimedOut(this.machine.store.index));
+      return true;
+    };
+    this.readQueue = this.readQueue.filter((read) => !expired(read));
+    for (const [context, reads] of this.readBatches) {
+      const left = reads.filter((read) => !expired(read));
+      if (left.length === 0) this.readBatches.delete(context);
+      else this.readBatches.set(context, left);
+    }
+  }
+
+  private maybeProposeSync(now: number): void {
+    if (now - this.lastSyncProposal < SYNC_INTERVAL_MS) return;
+    const next = this.machine.store.nextExpiry();
+    if (next === undefined || next > now) return;
+    this.lastSyncProposal = now;
+    this.node.propose(encodeLogCommand({ c: { op: 'sync', time: now } }));
+  }
+
+  private publishAttributes(): void {
+    const clientURLs = this.identity.clientURLs();
+    if (clientURLs.length === 0) return;
+    const self = this.machine.members.get(this.identity.memberId);
+    this.published = true;
+    if (self && self.name === this.identity.name && sameUrls(self.clientURLs, clientURLs)) return;
+    this.propose({ op: 'publish', member: this.identity.memberId, name: this.identity.name, clientURLs }).catch(() => {
+      this.published = false;
+    });
+  }
+
+  private scheduleDrain(): void {
+    if (this.drainScheduled || this.stopped) return;
+    this.drainScheduled = true;
+    setImmediate(() => {
+      this.drainScheduled = false;
+      void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    if (this.draining || this.fatal) return;
+    this.draining = true;
+    try {
+      while (this.node.hasReady()) await this.handleReady(this.node.ready());
+    } catch (error) {
+      this.fatal = error as Error;
+      this.log.fatal({ err: error }, 'raft storage failed; this member stops taking part');
+      setImmediate(() => {
+        throw error;
+      });
+    } finally {
+      this.draining = false;
+    }
+    if (!this.stopped && !this.fatal && this.node.hasReady()) this.scheduleDrain();
+  }
+
+  private async handleReady(ready: Ready): Promise<void> {
+    // A leader's appends and heartbeats may leave before its own write is durable (Raft thesis
+    // 10.2.1): its own copy counts toward the commit only once persisted, which the core tracks.
+    // Everything else (votes, acks) depends on persisted state and waits for the fsync.
+    const leading = (ready.softState ?? this.softState).role === 'leader';
+    const early = leading ? ready.messages.filter((m) => m.type === 'app' || m.type === 'heartbeat') : [];
+    if (early.length > 0) this.transport.send(early);
+    if (ready.snapshot) {
+      await this.snapshots.save(ready.snapshot);
+      await this.wal!.saveSnapshotMarker(ready.snapshot.meta);
+    }
+    if (ready.hardState || ready.entries.length > 0) await this.wal!.save(ready.hardState, ready.entries);
+    this.transport.send(early.length > 0 ? ready.messages.filter((m) => !early.includes(m)) : ready.messages);
+    if (ready.snapshot && ready.snapshot.meta.index > this.applied) {
+      this.machine.restore(ready.snapshot.data);
+      this.applied = this.snapshotIndex = ready.snapshot.meta.index;
+      this.updatePeers();
+      this.log.info({ index: this.applied }, 'restored a snapshot from the leader');
+    }
+    for (const entry of ready.committedEntries) this.apply(entry);
+    if (ready.softState) this.onSoftState(ready.softState);
+    for (const state of ready.readStates) {
+      const reads = this.readBatches.get(state.context);
+      if (!reads) continue;
+      this.readBatches.delete(state.context);
+      this.readsAwaitingApply.push({ index: state.index, reads });
+    }
+    this.node.advance(ready);
+    this.serveReadsUpTo(this.applied);
+    if (this.readQueue.length > 0 && this.readBatches.size === 0) this.startReadBatch();
+    await this.maybeSnapshot();
+  }
+
+  private apply(entry: Entry): void {
+    if (entry.index <= this.applied) return;
+    this.applied = entry.index;
+    if (entry.type === 'conf') {
+      const change = JSON.parse(entry.data) as ConfChange;
+      this.node.applyConfChange(change);
+      this.machine.applyConfChange(change);
+      this.updatePeers();
+      this.log.info({ change: change.type, member: change.node }, 'membership changed');
+      const key = `${change.type}:${change.node}`;
+      this.confChanges.get(key)?.();
+      this.confChanges.delete(key);
+      return;
+    }
+    if (entry.data === '') return;
+    const command = decodeLogCommand(entry.data);
+    const outcome = this.machine.applyCommand(command);
+    if (command.c.op === 'updatePeerUrls') this.updatePeers();
+    if (command.r === undefined) return;
+    const pending = this.proposals.get(command.r);
+    if (!pending) return;
+    this.proposals.delete(command.r);
+    clearTimeout(pending.timer);
+    pending.resolve(outcome);
+  }
+
+  private serveReadsUpTo(applied: number): void {
+    if (this.readsAwaitingApply.length === 0) return;
+    const ready = this.readsAwaitingApply.filter((wait) => wait.index <= applied);
+    if (ready.length === 0) return;
+    this.readsAwaitingApply = this.readsAwaitingApply.filter((wait) => wait.index > applied);
+    for (const wait of ready) for (const read of wait.reads) read.run();
+  }
+
+  private onSoftState(state: SoftState): void {
+    if (state.leader !== this.softState.leader) {
+      this.log.info({ leader: state.leader, role: state.role, term: this.node.status().term }, state.leader ? 'leader elected' : 'no leader');
+      if (state.role === 'leader') this.leaderSince = new Date();
+    }
+    this.softState = state;
+  }
+
+  private async maybeSnapshot(): Promise<void> {
+    if (this.applied - this.snapshotIndex < this.config.snapshotCount) return;
+    const snapshot = this.node.createSnapshot(this.applied, this.machine.snapshot());
+    await this.snapshots.save(snapshot);
+    await this.wal!.saveSnapshotMarker(snapshot.meta);
+    this.snapshotIndex = snapshot.meta.index;
+    const compactTo = this.applied - this.config.catchUpEntries;
+    if (compactTo > 0) {
+      this.node.compact(compactTo);
+      await this.wal!.releaseTo(compactTo);
+    }
+    await this.snapshots.purge();
+    this.log.debug({ index: snapshot.meta.index }, 'snapshot taken');
+  }
+
+  private updatePeers(): void {
+    const urls = new Map<NodeId, string>();
+    for (const member of [...this.identity.initialMembers, ...this.machine.members.list()]) {
+      if (member.peerURLs[0] && !this.machine.members.isRemoved(member.id)) urls.set(member.id, member.peerURLs[0]);
+    }
+    this.transport.setPeers(urls);
+  }
+
+  private async transferLeadershipAway(): Promise<void> {
+    const status = this.node.status();
+    if (status.role !== 'leader' || !status.progress) return;
+    const candidates = status.conf.voters.filter((id) => id !== status.id);
+    if (candidates.length === 0) return;
+    const target = candidates.reduce((best, id) => ((status.progress![id]?.match ?? 0) > (status.progress![best]?.match ?? 0) ? id : best));
+    this.log.info({ to: target }, 'handing leadership over before stopping');
+    this.node.transferLeadership(target);
+    this.scheduleDrain();
+    const deadline = Date.now() + this.config.tick * this.config.electionTicks * 2;
+    while (Date.now() < deadline && this.node.status().role === 'leader') await new Promise((resolve) => setTimeout(resolve, this.config.tick / 2));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+function sameUrls(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((url, i) => url === b[i]);
+}
