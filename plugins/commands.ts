@@ -1,4 +1,5 @@
 import type { CommandSet } from '../core/index.js';
+import { RAFT_KV_COMMANDS } from './raft-kv/commands/index.js';
 
 /** The CLI commands of the built-in plugins, one set per plugin (from its `commands/index.ts`). */
-export const PLUGIN_COMMANDS: readonly CommandSet[] = [];
+export const PLUGIN_COMMANDS: readonly CommandSet[] = [RAFT_KV_COMMANDS];
