@@ -116,7 +116,7 @@ export class RaftDriver {
       const { hardState, entries } = opened.contents;
       const from = snapshot?.meta.index ?? 0;
       const after = entries.filter((entry) => entry.index > from);
-      restored = { hardState, entries: after, ...(snapshot ? { snapshot: snapshot.meta } : {}) };
+      restored = { hardState, entries: after, ...(snapshot ? { snapshot } : {}) };
       if (!snapshot && this.identity.initialMembers.length > 0) {
         restored.initialConf = { voters: this.identity.initialMembers.map((m) => m.id), learners: [] };
       }
@@ -145,9 +145,6 @@ export class RaftDriver {
       restored,
       Math.random,
     );
-    // The core keeps only the snapshot's metadata across a restart; hand it the data so that
-    // a follower too far behind can still be sent a snapshot.
-    if (snapshot) this.node.createSnapshot(snapshot.meta.index, snapshot.data);
     this.updatePeers();
     await this.transport.listen({
       receive: (messages) => {

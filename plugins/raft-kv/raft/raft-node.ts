@@ -96,7 +96,8 @@ export class RaftNode {
     this.config = config;
     this.rng = rng;
 
-    const meta = restored.snapshot;
+    const meta = restored.snapshot?.meta;
+    this.snapshot = restored.snapshot ?? null;
     const base = meta?.index ?? 0;
     this.snapshotIndex = base;
     this.log = new RaftLog(base, meta?.term ?? 0, restored.entries, restored.hardState.commit);
@@ -223,8 +224,6 @@ export class RaftNode {
 
   /**
    * Records the state machine's snapshot at applied index `index` for followers that need it.
-   * RestoredState holds only a snapshot's metadata, so after a restart the driver hands the
-   * durable snapshot back through this call; until then there is nothing to send.
    */
   createSnapshot(index: number, data: Uint8Array): Snapshot {
     if (index > this.applying) throw new Error(`snapshot index ${index} is beyond the applied index ${this.applying}`);

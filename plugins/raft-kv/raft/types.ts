@@ -142,8 +142,8 @@ export interface RaftConfig {
 /** What the core starts from: what the WAL and the latest snapshot hold. */
 export interface RestoredState {
   hardState: HardState;
-  /** The latest snapshot's metadata, or the initial configuration for a new cluster. */
-  snapshot?: SnapshotMeta;
+  /** The latest durable snapshot; the core sends it to followers too far behind. */
+  snapshot?: Snapshot;
   /** Entries after the snapshot, in index order. */
   entries: Entry[];
   /** For a brand-new cluster (no snapshot, no entries): its initial voters. */

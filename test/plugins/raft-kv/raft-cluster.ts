@@ -52,7 +52,7 @@ export class TestNode {
     const restored = {
       hardState: { ...disk.hardState },
       entries: disk.entries.map((entry) => ({ ...entry })),
-      ...(disk.snapshot ? { snapshot: disk.snapshot.meta } : {}),
+      ...(disk.snapshot ? { snapshot: disk.snapshot } : {}),
       ...(initialConf ? { initialConf } : {}),
     };
     this.raft = new RaftNode({ ...config, applied: this.appliedIndex }, restored, seeded(seed));
