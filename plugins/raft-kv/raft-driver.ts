@@ -329,6 +329,10 @@ export class RaftDriver {
       if (left.length === 0) this.readBatches.delete(context);
       else this.readBatches.set(context, left);
     }
+    // A member that cannot catch up to a read index must still answer within the timeout.
+    this.readsAwaitingApply = this.readsAwaitingApply
+      .map((wait) => ({ index: wait.index, reads: wait.reads.filter((read) => !expired(read)) }))
+      .filter((wait) => wait.reads.length > 0);
   }
 
   private maybeProposeSync(now: number): void {
