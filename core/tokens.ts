@@ -1,6 +1,6 @@
 import type { Registry } from 'prom-client';
 import type { ExecRuntime } from './contracts/exec-runtime.js';
-import type { ApiEndpoint, HealthCheck, HttpRoute } from './contracts/http-route.js';
+import type { ApiEndpoint, HealthCheck, HttpRoute, VersionInfo } from './contracts/http-route.js';
 import type { Journal } from './contracts/journal.js';
 import type { KvStore } from './contracts/kv-store.js';
 import type { SchedulingConstraint } from './contracts/scheduling-constraint.js';
@@ -22,6 +22,8 @@ export const CORE = Object.freeze({
   ApiEndpoint: token<ApiEndpoint>('core.ApiEndpoint'),
   /** Many: every plugin's routes, mounted on the node's API server. */
   HttpRoute: token<HttpRoute>('core.HttpRoute'),
+  /** Many: fields added to /version. */
+  VersionInfo: token<VersionInfo>('core.VersionInfo'),
   /** Many: checks behind /health. */
   HealthCheck: token<HealthCheck>('core.HealthCheck'),
   /** One: the node's key/value store. */

@@ -6,6 +6,12 @@ export interface HttpRoute {
   mount(router: Router): void;
 }
 
+/** Fields a plugin adds to GET /version (etcd clients read `etcdserver` and `etcdcluster` there). */
+export interface VersionInfo {
+  readonly name: string;
+  fields(): Readonly<Record<string, string>>;
+}
+
 /** Where this node's API can be reached, once it listens (plugins advertise it to peers). */
 export interface ApiEndpoint {
   readonly url: string | undefined;

@@ -5,7 +5,7 @@ import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import Koa from 'koa';
 import type { Registry } from 'prom-client';
-import type { HealthCheck, HttpRoute } from '../contracts/http-route.js';
+import type { HealthCheck, HttpRoute, VersionInfo } from '../contracts/http-route.js';
 import { inject, injectable, injectAll } from '../di.js';
 import type { NodeConfig } from '../config/schema.js';
 import type { Logger } from '../logging.js';
@@ -38,6 +38,7 @@ export class ApiServer {
     @inject(CORE.PluginStatus) private readonly plugins: PluginStatusSource,
     @injectAll(CORE.HttpRoute, { isOptional: true }) private readonly routes: HttpRoute[],
     @injectAll(CORE.HealthCheck, { isOptional: true }) private readonly healthChecks: HealthCheck[],
+    @injectAll(CORE.VersionInfo, { isOptional: true }) private readonly versionInfo: VersionInfo[],
   ) {
     this.log = logger.child({ component: 'api' });
   }
@@ -57,7 +58,9 @@ export class ApiServer {
     app.use(bodyParser({ enableTypes: ['json', 'form', 'text'], jsonLimit: limit, formLimit: limit, textLimit: limit }));
 
     const router = new Router();
-    router.use(coreRoutes({ node: this.node, metrics: this.metrics, plugins: this.plugins, healthChecks: this.healthChecks }).routes());
+    router.use(
+      coreRoutes({ node: this.node, metrics: this.metrics, plugins: this.plugins, healthChecks: this.healthChecks, versionInfo: this.versionInfo }).routes(),
+    );
     for (const route of this.routes ?? []) {
       route.mount(router);
       this.log.debug({ route: route.name }, 'mounted routes');

@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import type { Registry } from 'prom-client';
-import type { HealthCheck } from '../contracts/http-route.js';
+import type { HealthCheck, VersionInfo } from '../contracts/http-route.js';
 import type { NodeIdentity } from '../node-identity.js';
 import type { PluginStatusSource } from '../plugin-status.js';
 import { withDeadline } from '../deadline.js';
@@ -13,6 +13,7 @@ export function coreRoutes(deps: {
   metrics: Registry;
   plugins: PluginStatusSource;
   healthChecks: readonly HealthCheck[];
+  versionInfo: readonly VersionInfo[];
 }): Router {
   const router = new Router();
 
@@ -38,7 +39,8 @@ export function coreRoutes(deps: {
   });
 
   router.get('/version', (ctx) => {
-    ctx.body = { flotilla: deps.node.version, node: process.version };
+    const contributed = Object.assign({}, ...deps.versionInfo.map((info) => info.fields())) as Record<string, string>;
+    ctx.body = { ...contributed, flotilla: deps.node.version, node: process.version };
   });
 
   router.get('/metrics', async (ctx) => {

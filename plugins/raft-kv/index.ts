@@ -7,6 +7,9 @@ import { RaftKvStore } from './raft-kv-store.js';
 import { RaftHealth, RaftKvRoutes } from './routes.js';
 import { RAFT_KV } from './tokens.js';
 
+/** The etcd API level served, for clients that check /version as they would against etcd. */
+const ETCD_VERSION = { name: 'raft-kv', fields: () => ({ etcdserver: '3.4.0', etcdcluster: '3.4.0' }) };
+
 export default definePlugin<RaftKvConfig>({
   id: 'raft-kv',
   version: FLOTILLA_VERSION,
@@ -27,6 +30,7 @@ export default definePlugin<RaftKvConfig>({
     container.register(CORE.KvStore, { useClass: RaftKvStore });
     container.register(CORE.HttpRoute, { useClass: RaftKvRoutes });
     container.register(CORE.HealthCheck, { useClass: RaftHealth });
+    container.register(CORE.VersionInfo, { useValue: ETCD_VERSION });
   },
   async start({ container, log }) {
     const driver = container.resolve(RAFT_KV.Driver);

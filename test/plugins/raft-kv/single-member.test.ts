@@ -121,6 +121,13 @@ single('POST creates in-order keys, and in-order directories with dir=true', asy
   assert.equal(listing.node.nodes.map((n: { key: string }) => n.key), [job.node.key, dir.json().node.key]);
 });
 
+single('/version carries the etcd API level next to Flotilla\'s own', async () => {
+  const version = (await curl(`${node.url}/version`)).json();
+  assert.is(version.etcdserver, '3.4.0');
+  assert.is(version.etcdcluster, '3.4.0');
+  assert.is(version.flotilla, '0.1.0');
+});
+
 single('members list this member with its client URL', async () => {
   const members = (await curl(`${node.url}/v2/members`)).json();
   assert.is(members.members.length, 1);
