@@ -3,7 +3,8 @@ import * as assert from 'uvu/assert';
 import type { CheckResult, HistoryOp } from '../support/linearizability/index.js';
 import { HistoryRecorder, checkLinearizable, formatHistory } from '../support/linearizability/index.js';
 import { bruteForceLinearizable, randomSmallHistory } from './brute-force.js';
-import { seededRandom, simulateRegisterHistory, withStaleRead } from './simulate.js';
+import { seededRandom } from '../support/seeded-random.js';
+import { simulateRegisterHistory, withStaleRead } from './simulate.js';
 
 type Span = [call: number, ret?: number];
 

@@ -1,16 +1,7 @@
 import type { HistoryOp, OpHandle, OpKind, OpResult } from '../support/linearizability/index.js';
 import { HistoryRecorder } from '../support/linearizability/index.js';
 
-/** A small seeded PRNG (mulberry32) so failures replay. */
-export function seededRandom(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t ^= t + Math.imul(t ^ (t >>> 7), 61 | t);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+import { seededRandom } from '../support/seeded-random.js';
 
 export interface SimulationOptions {
   seed: number;

@@ -6,6 +6,7 @@ import { runKvLoad } from '../../support/kv-load.js';
 import { checkLinearizable, formatHistory, HistoryRecorder } from '../../support/linearizability/index.js';
 import { eventually, ProcessCluster, sleep, type ProcessMember } from '../../support/process-cluster.js';
 import { readKey, readTree, writeKey, type KeyState } from '../../support/v2-client.js';
+import { seededRandom } from '../../support/seeded-random.js';
 
 const TICK_MS = 50;
 const ELECTION_TICKS = 10;
@@ -19,15 +20,6 @@ const SNAPSHOT_FROM_LEADER = 'restored a snapshot from the leader';
 
 const seed = Number(process.env.PROCESS_CLUSTER_SEED ?? Math.floor(Math.random() * 2 ** 31));
 
-/** mulberry32: a small seeded PRNG, so a failing run can be replayed with PROCESS_CLUSTER_SEED. */
-function seeded(state: number): () => number {
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const report = (line: string) => console.log(`  [process-cluster] ${line}`);
 const ms = (value: number) => `${Math.round(value)} ms`;
@@ -81,7 +73,7 @@ async function converged(members: ProcessMember[], dir: string, expected: Map<st
 }
 
 faults('kill -9 of the leader under load: a new leader in time, no lost writes, a linearizable history', async () => {
-  const random = seeded(seed);
+  const random = seededRandom(seed);
   const { member: leader } = await cluster.waitForLeader();
   const recorder = new HistoryRecorder();
   const keys = Array.from({ length: 24 }, (_, i) => `pc/shared/k${i}`);

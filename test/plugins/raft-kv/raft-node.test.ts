@@ -2,7 +2,8 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { RaftNode } from '../../../plugins/raft-kv/raft/raft-node.js';
 import type { Message } from '../../../plugins/raft-kv/raft/types.js';
-import { BASE_CONFIG, Cluster, diskWithTerms, seeded } from './raft-cluster.js';
+import { BASE_CONFIG, Cluster, diskWithTerms } from '../../support/raft-pump.js';
+import { seededRandom as seeded } from '../../support/seeded-random.js';
 
 const THREE = ['n1', 'n2', 'n3'];
 const FIVE = ['n1', 'n2', 'n3', 'n4', 'n5'];

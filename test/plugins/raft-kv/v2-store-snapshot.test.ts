@@ -3,21 +3,12 @@ import * as assert from 'uvu/assert';
 import type { StoreCommand } from '../../../plugins/raft-kv/store/commands.js';
 import { V2Store, type ApplyOutcome } from '../../../plugins/raft-kv/store/v2-store.js';
 import { T0, body, del, errorBody, failure, ok, put } from './v2-store-support.js';
+import { seededRandom } from '../../support/seeded-random.js';
 
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A random mix of every kind of command over a small key space, so they collide often. */
 function randomCommands(seed: number, count: number): StoreCommand[] {
-  const random = seeded(seed);
+  const random = seededRandom(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
   const keys = ['/a', '/a/b', '/a/b/c', '/a/_h', '/d', '/d/e', '/q', '/_x/y', '/f', '/g', '/h/i', '/j'];
   const value = (): string => `v${Math.floor(random() * 3)}`;

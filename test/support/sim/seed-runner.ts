@@ -7,7 +7,7 @@
  */
 import type { HistoryOperation } from './history.js';
 import { clusterSizeOf, type Scenario, scenarioFor } from './scenario.js';
-import { Simulation, type SimulationOptions, type SimulationResult, type SimulationStats } from './simulation.js';
+import { emptyStats, Simulation, type SimulationOptions, type SimulationResult, type SimulationStats } from './simulation.js';
 import { SimViolation } from './violations.js';
 
 export type SeedOutcome =
@@ -93,20 +93,7 @@ export interface BatchReport {
 export function runSeeds(seeds: readonly number[], options: { maxFailures?: number; trace?: (line: string) => void } = {}): BatchReport {
   const maxFailures = options.maxFailures ?? 5;
   const failures: SeedFailure[] = [];
-  const totals: SimulationStats = {
-    ticks: 0,
-    leaders: 0,
-    applied: 0,
-    crashes: 0,
-    restarts: 0,
-    partitions: 0,
-    pauses: 0,
-    snapshotsDelivered: 0,
-    confChanges: 0,
-    transfers: 0,
-    writesAcknowledged: 0,
-    readsServed: 0,
-  };
+  const totals: SimulationStats = emptyStats();
   let ran = 0;
   for (const seed of seeds) {
     ran++;

@@ -25,6 +25,23 @@ export interface SimulationStats {
   readsServed: number;
 }
 
+export function emptyStats(): SimulationStats {
+  return {
+    ticks: 0,
+    leaders: 0,
+    applied: 0,
+    crashes: 0,
+    restarts: 0,
+    partitions: 0,
+    pauses: 0,
+    snapshotsDelivered: 0,
+    confChanges: 0,
+    transfers: 0,
+    writesAcknowledged: 0,
+    readsServed: 0,
+  };
+}
+
 export interface SimulationResult {
   history: HistoryOperation[];
   stats: SimulationStats;
@@ -67,20 +84,7 @@ export class Simulation implements DriverHost {
   private nextNode: number;
   private quiet = false;
   private fingerprint = 0x811c9dc5;
-  private readonly stats: SimulationStats = {
-    ticks: 0,
-    leaders: 0,
-    applied: 0,
-    crashes: 0,
-    restarts: 0,
-    partitions: 0,
-    pauses: 0,
-    snapshotsDelivered: 0,
-    confChanges: 0,
-    transfers: 0,
-    writesAcknowledged: 0,
-    readsServed: 0,
-  };
+  private readonly stats: SimulationStats = emptyStats();
   now = 0;
 
   private readonly traceSink: ((line: string) => void) | undefined;

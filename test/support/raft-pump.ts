@@ -1,17 +1,7 @@
-import { RaftNode } from '../../../plugins/raft-kv/raft/raft-node.js';
-import type { ConfChange, ConfState, Entry, HardState, Message, NodeId, RaftConfig, ReadState, Ready, Snapshot } from '../../../plugins/raft-kv/raft/types.js';
+import { RaftNode } from '../../plugins/raft-kv/raft/raft-node.js';
+import type { ConfChange, ConfState, Entry, HardState, Message, NodeId, RaftConfig, ReadState, Ready, Snapshot } from '../../plugins/raft-kv/raft/types.js';
+import { seededRandom } from './seeded-random.js';
 
-/** A seeded generator in [0, 1) (mulberry32). */
-export function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export const BASE_CONFIG: Omit<RaftConfig, 'id'> = {
   electionTick: 10,
@@ -55,7 +45,7 @@ export class TestNode {
       ...(disk.snapshot ? { snapshot: disk.snapshot } : {}),
       ...(initialConf ? { initialConf } : {}),
     };
-    this.raft = new RaftNode({ ...config, applied: this.appliedIndex }, restored, seeded(seed));
+    this.raft = new RaftNode({ ...config, applied: this.appliedIndex }, restored, seededRandom(seed));
   }
 
   /** One Ready: persist, send, apply, advance. */
