@@ -8,7 +8,7 @@ import { decodeLogCommand, encodeLogCommand, type ClusterCommand } from './log-c
 import { Membership, type Member } from './membership.js';
 import type { PeerStats, PeerTransport } from './peer-transport.js';
 import { RaftNode } from './raft/raft-node.js';
-import type { ConfChange, Entry, NodeId, Ready, RestoredState, Role, Snapshot, SoftState } from './raft/types.js';
+import type { ConfChange, Entry, HardState, NodeId, Ready, RestoredState, Role, Snapshot, SoftState } from './raft/types.js';
 import type { ApplyOutcome } from './store/v2-store.js';
 import { SnapshotStore } from './wal/snapshot-store.js';
 import { Wal } from './wal/wal.js';
@@ -83,6 +83,8 @@ export class RaftDriver {
   private readsAwaitingApply: { index: number; reads: PendingRead[] }[] = [];
   private readonly confChanges = new Map<string, () => void>();
   private lastSyncProposal = 0;
+  private savedHardState: HardState = { term: 0, vote: null, commit: 0 };
+  private unsavedHardState?: HardState;
   private published = false;
   private fatal?: Error;
 
@@ -114,6 +116,7 @@ export class RaftDriver {
         this.applied = this.snapshotIndex = snapshot.meta.index;
       }
       const { hardState, entries } = opened.contents;
+      this.savedHardState = hardState;
       const from = snapshot?.meta.index ?? 0;
       const after = entries.filter((entry) => entry.index > from);
       restored = { hardState, entries: after, ...(snapshot ? { snapshot } : {}) };
@@ -181,6 +184,7 @@ export class RaftDriver {
       proposal.reject(stopping);
     }
     this.proposals.clear();
+    if (this.unsavedHardState) await this.wal?.save(this.unsavedHardState, []).catch(() => undefined);
     for (const read of [...this.readQueue, ...[...this.readBatches.values()].flat(), ...this.readsAwaitingApply.flatMap((w) => w.reads)]) read.reject(stopping);
     this.readQueue = [];
     this.readBatches.clear();
@@ -391,7 +395,7 @@ export class RaftDriver {
       await this.snapshots.save(ready.snapshot);
       await this.wal!.saveSnapshotMarker(ready.snapshot.meta);
     }
-    if (ready.hardState || ready.entries.length > 0) await this.wal!.save(ready.hardState, ready.entries);
+    await this.persist(ready);
     this.transport.send(early.length > 0 ? ready.messages.filter((m) => !early.includes(m)) : ready.messages);
     if (ready.snapshot && ready.snapshot.meta.index > this.applied) {
       this.machine.restore(ready.snapshot.data);
@@ -411,6 +415,23 @@ export class RaftDriver {
     this.serveReadsUpTo(this.applied);
     if (this.readQueue.length > 0 && this.readBatches.size === 0) this.startReadBatch();
     await this.maybeSnapshot();
+  }
+
+  /**
+   * Writes entries and hard state with one durable write. A hard state whose term and vote are
+   * unchanged (only the commit index moved) is not worth a sync of its own: it rides along with
+   * the next write, since a commit index is always learnt again from the leader.
+   */
+  private async persist(ready: Ready): Promise<void> {
+    if (ready.hardState) this.unsavedHardState = ready.hardState;
+    const hardState = this.unsavedHardState;
+    const mustSync =
+      ready.entries.length > 0 ||
+      (hardState !== undefined && (hardState.term !== this.savedHardState.term || hardState.vote !== this.savedHardState.vote));
+    if (!mustSync) return;
+    await this.wal!.save(hardState, ready.entries);
+    if (hardState) this.savedHardState = hardState;
+    this.unsavedHardState = undefined;
   }
 
   private apply(entry: Entry): void {

@@ -1,5 +1,9 @@
+import { constants } from 'node:fs';
 import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
+
+/** Flags for a log file that is appended to: every write is durable when it returns (O_DSYNC). */
+export const DURABLE_APPEND = constants.O_RDWR | constants.O_DSYNC;
 
 /** Makes a directory's entries (created, renamed, removed files) durable. */
 export async function fsyncDir(dir: string): Promise<void> {

@@ -5,7 +5,7 @@
  */
 import { open, readdir, rename, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { fsyncDir, writeFully } from './durable-fs.js';
+import { DURABLE_APPEND, fsyncDir, writeFully } from './durable-fs.js';
 
 const SEGMENT_NAME = /^([0-9a-f]{16})-([0-9a-f]{16})\.wal$/;
 const TEMP_SUFFIX = '.tmp';
@@ -64,5 +64,6 @@ export async function createSegment(dir: string, name: string, initial: Uint8Arr
     await unlink(tempPath).catch(() => undefined);
     throw error;
   }
-  return { handle, syncs: 2 };
+  await handle.close();
+  return { handle: await open(finalPath, DURABLE_APPEND), syncs: 2 };
 }
