@@ -1,20 +1,21 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { once } from 'node:events';
-import http, { type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import http, { type ClientRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../../core/index.js';
+import { FrameReader, encodeFrame } from './peer-frames.js';
 import type { Message, NodeId } from './raft/types.js';
 
 const TOKEN_HEADER = 'x-flotilla-cluster-token';
 const CLUSTER_HEADER = 'x-flotilla-cluster-id';
 const FROM_HEADER = 'x-flotilla-from';
 const SNAPSHOT_META_HEADER = 'x-raft-snapshot-message';
-/** Largest batch of messages accepted in one request. */
-const MAX_MESSAGES_BYTES = 64 * 1024 * 1024;
 /** Largest snapshot accepted. */
 const MAX_SNAPSHOT_BYTES = 8 * 1024 * 1024 * 1024;
 const SNAPSHOT_CHUNK_BYTES = 256 * 1024;
-const REQUEST_TIMEOUT_MS = 5000;
+const SNAPSHOT_TIMEOUT_MS = 60_000;
+/** Bytes queued on a stream to a peer that does not keep up, past which messages are dropped. */
+const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
 
 export interface PeerTransportOptions {
   memberId: NodeId;
@@ -41,16 +42,20 @@ export interface PeerTransportHandler {
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
 /**
- * Raft messages between members over HTTP/1.1 keep-alive: one POST per batch and peer, at most
- * one in flight per peer so batches stay in order, snapshots streamed in chunks on a request of
- * their own. Every request carries the cluster token and cluster id; others are refused.
+ * Raft messages between members. Each member keeps one long-lived HTTP/1.1 request open to each
+ * peer and writes length-prefixed batches into its body, so a batch costs one socket write, not
+ * a request and a response; snapshots go on requests of their own, streamed in chunks. Every
+ * request carries the cluster token and cluster id; others are refused.
  */
 export class PeerTransport {
   private server?: Server;
   private readonly peers = new Map<NodeId, PeerStream>();
-  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
   private readonly token: Buffer;
   private handler?: PeerTransportHandler;
+  /** When the last heartbeat to each peer left, to time its answer. */
+  private readonly heartbeatSent = new Map<NodeId, number>();
+  /** Append messages sent and received, for /v2/stats/self. */
+  readonly counters = { appendsSent: 0, appendsReceived: 0 };
 
   constructor(private readonly options: PeerTransportOptions) {
     this.token = digest(options.clusterToken);
@@ -58,7 +63,9 @@ export class PeerTransport {
 
   async listen(handler: PeerTransportHandler): Promise<AddressInfo> {
     this.handler = handler;
-    const server = http.createServer((req, res) => void this.serve(req, res));
+    const server = http.createServer((req, res) => this.serve(req, res));
+    // Streams live as long as both members do.
+    server.requestTimeout = 0;
     server.keepAliveTimeout = 60_000;
     server.listen({ host: this.options.address, port: this.options.port });
     try {
@@ -87,29 +94,34 @@ export class PeerTransport {
     }
   }
 
-  /** Append messages sent and received, for /v2/stats/self. */
-  readonly counters = { appendsSent: 0, appendsReceived: 0 };
-
   peerStats(): Map<NodeId, PeerStats> {
     return new Map([...this.peers].map(([id, stream]) => [id, stream.stats()]));
   }
 
   send(messages: readonly Message[]): void {
+    const batches = new Map<NodeId, Message[]>();
     for (const message of messages) {
       if (message.type === 'app') this.counters.appendsSent++;
+      if (message.type === 'heartbeat') this.heartbeatSent.set(message.to, performance.now());
       const peer = this.peers.get(message.to);
       if (!peer) {
         this.handler?.unreachable(message.to);
         continue;
       }
-      peer.enqueue(message);
+      if (message.type === 'snap' && message.snapshot) {
+        void peer.sendSnapshot(message);
+        continue;
+      }
+      const batch = batches.get(message.to);
+      if (batch) batch.push(message);
+      else batches.set(message.to, [message]);
     }
+    for (const [id, batch] of batches) this.peers.get(id)!.write(batch);
   }
 
   async close(): Promise<void> {
     for (const peer of this.peers.values()) peer.close();
     this.peers.clear();
-    this.agent.destroy();
     const server = this.server;
     this.server = undefined;
     if (!server) return;
@@ -118,39 +130,18 @@ export class PeerTransport {
     await closed;
   }
 
-  /** @internal used by PeerStream */
-  request(url: URL, headers: Record<string, string>, body: Buffer | AsyncIterable<Buffer>): Promise<number> {
-    return new Promise((resolve, reject) => {
-      const req = http.request(url, {
-        method: 'POST',
-        agent: this.agent,
-        timeout: REQUEST_TIMEOUT_MS,
-        headers: {
-          ...headers,
-          [TOKEN_HEADER]: this.options.clusterToken,
-          [CLUSTER_HEADER]: this.options.clusterId,
-          [FROM_HEADER]: this.options.memberId,
-        },
-      });
-      req.on('response', (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-        res.on('error', reject);
-      });
-      req.on('timeout', () => req.destroy(new Error('peer request timed out')));
-      req.on('error', reject);
-      if (Buffer.isBuffer(body)) {
-        req.end(body);
-        return;
-      }
-      void (async () => {
-        try {
-          for await (const chunk of body) if (!req.write(chunk)) await once(req, 'drain');
-          req.end();
-        } catch (error) {
-          req.destroy(error as Error);
-        }
-      })();
+  /** @internal used by PeerStream: a POST to a peer with the cluster's credentials. */
+  openRequest(url: URL, headers: Record<string, string>, options: { timeoutMs?: number } = {}): ClientRequest {
+    return http.request(url, {
+      method: 'POST',
+      agent: false,
+      ...(options.timeoutMs ? { timeout: options.timeoutMs } : {}),
+      headers: {
+        ...headers,
+        [TOKEN_HEADER]: this.options.clusterToken,
+        [CLUSTER_HEADER]: this.options.clusterId,
+        [FROM_HEADER]: this.options.memberId,
+      },
     });
   }
 
@@ -159,7 +150,7 @@ export class PeerTransport {
     return this.handler;
   }
 
-  private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  private serve(req: IncomingMessage, res: ServerResponse): void {
     const reply = (status: number, text = '') => {
       res.statusCode = status;
       res.end(text);
@@ -168,48 +159,71 @@ export class PeerTransport {
     if (typeof given !== 'string' || !timingSafeEqual(digest(given), this.token)) return reply(401, 'bad cluster token');
     if (req.headers[CLUSTER_HEADER] !== this.options.clusterId) return reply(412, 'cluster id mismatch');
     if (req.method !== 'POST') return reply(405);
+    const from = String(req.headers[FROM_HEADER] ?? '');
+    if (req.url === '/raft/stream') return this.serveStream(req, res, from);
+    if (req.url === '/raft/snapshot') return void this.serveSnapshot(req, res, from);
+    reply(404);
+  }
+
+  private serveStream(req: IncomingMessage, res: ServerResponse, from: string): void {
+    res.writeHead(200, { 'content-type': 'application/octet-stream' });
+    res.flushHeaders();
+    const reader = new FrameReader();
+    req.on('data', (chunk: Buffer) => {
+      let frames: Buffer[];
+      try {
+        frames = reader.push(chunk);
+      } catch (error) {
+        this.options.log.warn({ err: error, from }, 'bad peer stream; closing it');
+        req.destroy();
+        return;
+      }
+      for (const frame of frames) this.deliver(JSON.parse(frame.toString('utf8')) as Message[]);
+    });
+    req.on('end', () => res.end());
+    req.on('error', () => res.destroy());
+  }
+
+  private async serveSnapshot(req: IncomingMessage, res: ServerResponse, from: string): Promise<void> {
     try {
-      if (req.url === '/raft/messages') {
-        const body = await readBody(req, MAX_MESSAGES_BYTES);
-        const messages = JSON.parse(body.toString('utf8')) as Message[];
-        for (const message of messages) if (message.type === 'app') this.counters.appendsReceived++;
-        reply(204);
-        this.handler?.receive(messages);
-        return;
+      const meta = JSON.parse(Buffer.from(String(req.headers[SNAPSHOT_META_HEADER] ?? ''), 'base64').toString('utf8')) as Message;
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const chunk of req) {
+        size += (chunk as Buffer).length;
+        if (size > MAX_SNAPSHOT_BYTES) throw new Error(`snapshot over ${MAX_SNAPSHOT_BYTES} bytes`);
+        chunks.push(chunk as Buffer);
       }
-      if (req.url === '/raft/snapshot') {
-        const meta = JSON.parse(Buffer.from(String(req.headers[SNAPSHOT_META_HEADER] ?? ''), 'base64').toString('utf8')) as Message;
-        const data = await readBody(req, MAX_SNAPSHOT_BYTES);
-        reply(204);
-        this.handler?.receive([{ ...meta, snapshot: { meta: meta.snapshot!.meta, data: new Uint8Array(data) } }]);
-        return;
-      }
-      reply(404);
+      res.statusCode = 204;
+      res.end();
+      this.deliver([{ ...meta, snapshot: { meta: meta.snapshot!.meta, data: new Uint8Array(Buffer.concat(chunks)) } }]);
     } catch (error) {
-      this.options.log.warn({ err: error, from: req.headers[FROM_HEADER] }, 'bad peer request');
-      if (!res.headersSent) reply(400, (error as Error).message);
+      this.options.log.warn({ err: error, from }, 'bad snapshot from a peer');
+      if (!res.headersSent) {
+        res.statusCode = 400;
+        res.end((error as Error).message);
+      }
     }
   }
-}
 
-async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw new Error(`peer request over ${limit} bytes`);
-    chunks.push(chunk as Buffer);
+  private deliver(messages: Message[]): void {
+    for (const message of messages) {
+      if (message.type === 'app') this.counters.appendsReceived++;
+      if (message.type === 'heartbeatResp') {
+        const sent = this.heartbeatSent.get(message.from);
+        if (sent !== undefined) this.peers.get(message.from)?.recordLatency(performance.now() - sent);
+      }
+    }
+    this.handler?.receive(messages);
   }
-  return Buffer.concat(chunks);
 }
 
-/** The ordered stream of batches to one peer. */
+/** The stream of batches to one peer, reopened whenever it breaks. */
 class PeerStream {
-  private queue: Message[] = [];
-  private sending = false;
+  private stream?: ClientRequest;
   private closed = false;
   private readonly counts = { success: 0, fail: 0 };
-  private readonly latency = { current: 0, sum: 0, sumSquares: 0, minimum: Infinity, maximum: 0 };
+  private readonly latency = { current: 0, sum: 0, samples: 0, sumSquares: 0, minimum: Infinity, maximum: 0 };
 
   constructor(
     readonly id: NodeId,
@@ -217,88 +231,99 @@ class PeerStream {
     private readonly transport: PeerTransport,
   ) {}
 
-  enqueue(message: Message): void {
+  write(batch: Message[]): void {
     if (this.closed) return;
-    if (message.type === 'snap' && message.snapshot) {
-      void this.sendSnapshot(message);
+    const stream = this.stream ?? this.open();
+    if (stream.writableLength > MAX_BUFFERED_BYTES) {
+      this.counts.fail++;
+      this.transport.callbacks?.unreachable(this.id);
       return;
     }
-    this.queue.push(message);
-    if (!this.sending) void this.flush();
+    stream.write(encodeFrame(Buffer.from(JSON.stringify(batch))));
+    this.counts.success++;
   }
 
   close(): void {
     this.closed = true;
-    this.queue = [];
+    this.stream?.destroy();
+    this.stream = undefined;
   }
 
   stats(): PeerStats {
-    const { success, fail } = this.counts;
-    const average = success > 0 ? this.latency.sum / success : 0;
-    const variance = success > 0 ? Math.max(0, this.latency.sumSquares / success - average * average) : 0;
+    const { samples, sum, sumSquares } = this.latency;
+    const average = samples > 0 ? sum / samples : 0;
     return {
-      counts: { success, fail },
+      counts: { ...this.counts },
       latency: {
         current: this.latency.current,
         average,
-        standardDeviation: Math.sqrt(variance),
-        minimum: success > 0 ? this.latency.minimum : 0,
+        standardDeviation: samples > 0 ? Math.sqrt(Math.max(0, sumSquares / samples - average * average)) : 0,
+        minimum: samples > 0 ? this.latency.minimum : 0,
         maximum: this.latency.maximum,
       },
     };
   }
 
-  private record(ok: boolean, ms: number): void {
-    if (!ok) {
-      this.counts.fail++;
-      return;
-    }
-    this.counts.success++;
+  recordLatency(ms: number): void {
     const l = this.latency;
     l.current = ms;
+    l.samples++;
     l.sum += ms;
     l.sumSquares += ms * ms;
     l.minimum = Math.min(l.minimum, ms);
     l.maximum = Math.max(l.maximum, ms);
   }
 
-  private async flush(): Promise<void> {
-    this.sending = true;
-    while (this.queue.length > 0 && !this.closed) {
-      const batch = this.queue;
-      this.queue = [];
-      const started = performance.now();
-      try {
-        const status = await this.transport.request(new URL('/raft/messages', this.url), { 'content-type': 'application/json' }, Buffer.from(JSON.stringify(batch)));
-        if (status !== 204) throw new Error(`peer answered ${status}`);
-        this.record(true, performance.now() - started);
-      } catch {
-        this.record(false, 0);
-        if (!this.closed) this.transport.callbacks?.unreachable(this.id);
+  async sendSnapshot(message: Message): Promise<void> {
+    const { data, meta } = message.snapshot!;
+    const request = this.transport.openRequest(
+      new URL('/raft/snapshot', this.url),
+      {
+        'content-type': 'application/octet-stream',
+        'content-length': String(data.length),
+        [SNAPSHOT_META_HEADER]: Buffer.from(JSON.stringify({ ...message, snapshot: { meta } })).toString('base64'),
+      },
+      { timeoutMs: SNAPSHOT_TIMEOUT_MS },
+    );
+    const answered = new Promise<boolean>((resolve) => {
+      request.on('response', (res) => {
+        res.resume();
+        resolve(res.statusCode === 204);
+      });
+      request.on('timeout', () => request.destroy(new Error('snapshot transfer timed out')));
+      request.on('error', () => resolve(false));
+    });
+    try {
+      for (let offset = 0; offset < data.length; offset += SNAPSHOT_CHUNK_BYTES) {
+        const chunk = Buffer.from(data.buffer, data.byteOffset + offset, Math.min(SNAPSHOT_CHUNK_BYTES, data.length - offset));
+        if (!request.write(chunk)) await Promise.race([once(request, 'drain'), once(request, 'close')]);
       }
+      request.end();
+    } catch {
+      request.destroy();
     }
-    this.sending = false;
+    const ok = await answered;
+    if (!this.closed) this.transport.callbacks?.snapshotSent(this.id, ok);
   }
 
-  private async sendSnapshot(message: Message): Promise<void> {
-    const { data, meta } = message.snapshot!;
-    const header = Buffer.from(JSON.stringify({ ...message, snapshot: { meta } })).toString('base64');
-    async function* chunks(): AsyncIterable<Buffer> {
-      for (let offset = 0; offset < data.length; offset += SNAPSHOT_CHUNK_BYTES) {
-        yield Buffer.from(data.buffer, data.byteOffset + offset, Math.min(SNAPSHOT_CHUNK_BYTES, data.length - offset));
-      }
-    }
-    let ok = false;
-    try {
-      const status = await this.transport.request(
-        new URL('/raft/snapshot', this.url),
-        { 'content-type': 'application/octet-stream', [SNAPSHOT_META_HEADER]: header, 'content-length': String(data.length) },
-        chunks(),
-      );
-      ok = status === 204;
-    } catch {
-      ok = false;
-    }
-    if (!this.closed) this.transport.callbacks?.snapshotSent(this.id, ok);
+  private open(): ClientRequest {
+    const stream = this.transport.openRequest(new URL('/raft/stream', this.url), { 'content-type': 'application/octet-stream' });
+    stream.setNoDelay(true);
+    stream.flushHeaders();
+    const broken = () => {
+      if (this.stream !== stream) return;
+      this.stream = undefined;
+      this.counts.fail++;
+      if (!this.closed) this.transport.callbacks?.unreachable(this.id);
+    };
+    stream.on('response', (res) => {
+      if (res.statusCode !== 200) stream.destroy(new Error(`peer answered ${res.statusCode}`));
+      res.resume();
+      res.on('end', broken);
+    });
+    stream.on('error', broken);
+    stream.on('close', broken);
+    this.stream = stream;
+    return stream;
   }
 }
