@@ -34,7 +34,7 @@ export const raftKvConfigSchema = z
     /** Entries kept behind a snapshot so slightly slow followers catch up from the log. */
     catchUpEntries: z.number().int().min(0).default(5_000),
     /** Events kept for waitIndex watches (etcd keeps 1000). */
-    historySize: z.number().int().min(1).default(100_000),
+    historySize: z.number().int().min(1).default(20_000),
     maxWatchers: z.number().int().min(1).default(10_000),
     /** How long a write or a linearizable read may wait for the cluster. */
     requestTimeout: duration('5s'),

@@ -361,7 +361,7 @@ export class RaftDriver {
   private scheduleDrain(): void {
     if (this.drainScheduled || this.stopped) return;
     this.drainScheduled = true;
-    setImmediate(() => {
+    queueMicrotask(() => {
       this.drainScheduled = false;
       void this.drain();
     });
