@@ -84,6 +84,9 @@ export class RaftDriver {
   private readonly confChanges = new Map<string, () => void>();
   private lastSyncProposal = 0;
   private savedHardState: HardState = { term: 0, vote: null, commit: 0 };
+  private snapshotWrite?: Promise<void>;
+  /** Where the in-memory log may be cut once the snapshot covering it is durable. */
+  private pendingCompaction?: number;
   private unsavedHardState?: HardState;
   private published = false;
   private fatal?: Error;
@@ -110,6 +113,7 @@ export class RaftDriver {
     if (await Wal.exists(walDir)) {
       const opened = await Wal.open(walDir, { log: this.log });
       this.wal = opened.wal;
+      this.checkDataDirBelongsHere(opened.contents.metadata, walDir);
       snapshot = await this.snapshots.loadNewest();
       if (snapshot) {
         this.machine.restore(snapshot.data);
@@ -165,6 +169,17 @@ export class RaftDriver {
     this.scheduleDrain();
   }
 
+  /** A data dir holds one member's log: starting another member on it would corrupt the cluster. */
+  private checkDataDirBelongsHere(metadata: string, walDir: string): void {
+    const recorded = JSON.parse(metadata) as { memberId?: string; clusterId?: string };
+    if (recorded.memberId === this.identity.memberId && recorded.clusterId === this.identity.clusterId) return;
+    throw new Error(
+      `${walDir} holds the log of member ${recorded.memberId} of cluster ${recorded.clusterId}, but this configuration makes member ` +
+        `${this.identity.memberId} of cluster ${this.identity.clusterId}; a changed peer URL, clusterToken or initialCluster does that. ` +
+        'Restore the old settings, or start this member with an empty data dir.',
+    );
+  }
+
   /** Hands leadership to the most up-to-date voter first when this member leads. */
   async stop(): Promise<void> {
     if (this.stopped) return;
@@ -178,6 +193,7 @@ export class RaftDriver {
     this.stopped = true;
     clearInterval(this.ticker);
     while (this.draining) await new Promise((resolve) => setTimeout(resolve, 5));
+    await this.snapshotWrite;
     const stopping = new KvError(KvErrorCode.RaftInternal, 'Raft Internal Error', 'member is stopping', this.machine.store.index);
     for (const [, proposal] of this.proposals) {
       clearTimeout(proposal.timer);
@@ -412,9 +428,13 @@ export class RaftDriver {
       this.readsAwaitingApply.push({ index: state.index, reads });
     }
     this.node.advance(ready);
+    if (this.pendingCompaction !== undefined) {
+      this.node.compact(this.pendingCompaction);
+      this.pendingCompaction = undefined;
+    }
     this.serveReadsUpTo(this.applied);
     if (this.readQueue.length > 0 && this.readBatches.size === 0) this.startReadBatch();
-    await this.maybeSnapshot();
+    this.maybeSnapshot();
   }
 
   /**
@@ -476,19 +496,31 @@ export class RaftDriver {
     this.softState = state;
   }
 
-  private async maybeSnapshot(): Promise<void> {
-    if (this.applied - this.snapshotIndex < this.config.snapshotCount) return;
+  /**
+   * Takes a snapshot every snapshotCount applied entries. Only the serialization holds up the
+   * Raft loop; writing the file, the WAL marker and releasing old segments run beside it, and the
+   * in-memory log is compacted once all that is durable.
+   */
+  private maybeSnapshot(): void {
+    if (this.snapshotWrite || this.applied - this.snapshotIndex < this.config.snapshotCount) return;
     const snapshot = this.node.createSnapshot(this.applied, this.machine.snapshot());
-    await this.snapshots.save(snapshot);
-    await this.wal!.saveSnapshotMarker(snapshot.meta);
     this.snapshotIndex = snapshot.meta.index;
-    const compactTo = this.applied - this.config.catchUpEntries;
-    if (compactTo > 0) {
-      this.node.compact(compactTo);
-      await this.wal!.releaseTo(compactTo);
-    }
-    await this.snapshots.purge();
-    this.log.debug({ index: snapshot.meta.index }, 'snapshot taken');
+    const compactTo = snapshot.meta.index - this.config.catchUpEntries;
+    this.snapshotWrite = (async () => {
+      await this.snapshots.save(snapshot);
+      await this.wal!.saveSnapshotMarker(snapshot.meta);
+      if (compactTo > 0) {
+        this.pendingCompaction = compactTo;
+        await this.wal!.releaseTo(compactTo);
+      }
+      await this.snapshots.purge();
+      this.log.debug({ index: snapshot.meta.index }, 'snapshot taken');
+    })()
+      .catch((error: unknown) => this.log.error({ err: error, index: snapshot.meta.index }, 'writing a snapshot failed; the WAL still holds the log'))
+      .finally(() => {
+        this.snapshotWrite = undefined;
+        this.scheduleDrain();
+      });
   }
 
   private updatePeers(): void {

@@ -138,3 +138,20 @@ single('members list this member with its client URL', async () => {
 });
 
 single.run();
+
+const reuse = suite('raft-kv: a data dir belongs to one member');
+
+reuse('a restart with a changed cluster token is refused with the reason', async () => {
+  const [peerPort] = await freePorts(1);
+  const first = await startTestNode({ catalog: [raftKv], config: { node: { name: 'keeper' }, plugins: { 'raft-kv': { peerPort, tick: '20ms' } } } });
+  const dataDir = first.loaded.config.dataDir;
+  await first.kernel.stop();
+  const { loadTestNode } = await import('../../support/test-node.js');
+  const again = await loadTestNode({ catalog: [raftKv], config: { dataDir, node: { name: 'keeper' }, plugins: { 'raft-kv': { peerPort, tick: '20ms', clusterToken: 'another' } } } });
+  const error = await again.kernel.start().then(() => undefined, (e: Error) => e);
+  again.cleanup();
+  first.stop().catch(() => undefined);
+  assert.match(error!.message, /plugin "raft-kv" failed to start: .* holds the log of member [0-9a-f]{16} of cluster [0-9a-f]{16}, but this configuration makes member [0-9a-f]{16}/);
+});
+
+reuse.run();
