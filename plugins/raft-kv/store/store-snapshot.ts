@@ -29,8 +29,17 @@ export interface RestoredState {
   counters: Partial<StoreCounters>;
 }
 
+/**
+ * The snapshot document (see SnapshotDocument) written piece by piece into buffers of about a
+ * megabyte, so that a large store is never held as one giant string or array of records besides
+ * itself.
+ */
 export function encodeSnapshot(index: number, root: StoreNode, history: EventHistory, counters: StoreCounters): Uint8Array {
-  const nodes: NodeRecord[] = [];
+  const out = new ChunkedText();
+  const replicated: Partial<StoreCounters> = {};
+  for (const name of REPLICATED_COUNTERS) replicated[name] = counters[name];
+  out.add(`{"format":${JSON.stringify(FORMAT)},"index":${index},"counters":${JSON.stringify(replicated)},"nodes":[`);
+  let first = true;
   const stack: Iterator<StoreNode>[] = [root.children!.values()];
   while (stack.length > 0) {
     const step = stack[stack.length - 1]!.next();
@@ -40,19 +49,42 @@ export function encodeSnapshot(index: number, root: StoreNode, history: EventHis
     }
     const node = step.value;
     const expireTime = node.expireTime === PERMANENT ? null : node.expireTime;
-    nodes.push([node.path, node.createdIndex, node.modifiedIndex, expireTime, node.children ? null : node.value]);
+    const record: NodeRecord = [node.path, node.createdIndex, node.modifiedIndex, expireTime, node.children ? null : node.value];
+    out.add(first ? JSON.stringify(record) : `,${JSON.stringify(record)}`);
+    first = false;
     if (node.children) stack.push(node.children.values());
   }
-  const replicated: Partial<StoreCounters> = {};
-  for (const name of REPLICATED_COUNTERS) replicated[name] = counters[name];
-  const document: SnapshotDocument = {
-    format: FORMAT,
-    index,
-    counters: replicated,
-    nodes,
-    history: history.entries().map((entry) => [entry.refresh ? 1 : 0, entry.result]),
-  };
-  return Buffer.from(JSON.stringify(document), 'utf8');
+  out.add('],"history":[');
+  first = true;
+  for (const entry of history.entries()) {
+    out.add(`${first ? '' : ','}[${entry.refresh ? 1 : 0},${JSON.stringify(entry.result)}]`);
+    first = false;
+  }
+  out.add(']}');
+  return out.toBuffer();
+}
+
+const CHUNK_CHARS = 1 << 20;
+
+class ChunkedText {
+  private readonly buffers: Buffer[] = [];
+  private pending = '';
+
+  add(text: string): void {
+    this.pending += text;
+    if (this.pending.length >= CHUNK_CHARS) this.flush();
+  }
+
+  toBuffer(): Buffer {
+    this.flush();
+    return Buffer.concat(this.buffers);
+  }
+
+  private flush(): void {
+    if (this.pending.length === 0) return;
+    this.buffers.push(Buffer.from(this.pending, 'utf8'));
+    this.pending = '';
+  }
 }
 
 export function decodeSnapshot(data: Uint8Array): RestoredState {
