@@ -3,14 +3,14 @@
 // bare node:http server answering the same JSON (and etcd's GET /version when an etcd binary is on
 // PATH). Knobs: BENCH_DURATION (s, default 10), BENCH_CONNECTIONS (32), BENCH_WARMUP (s, 2),
 // BENCH_RUNS (5). It prints figures and never asserts on them: the machines it runs on are noisy.
-import { constants } from 'node:fs';
-import { access, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {
   type Child,
   ensureBuilt,
   envNumber,
+  findOnPath,
   fmt,
   freePort,
   load,
@@ -86,19 +86,6 @@ async function startStop(start: (port: number) => Promise<Child>): Promise<Start
   }
 }
 
-async function findOnPath(command: string): Promise<string | undefined> {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    if (!dir) continue;
-    const candidate = path.join(dir, command);
-    try {
-      await access(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
-}
 
 /** Load every path on a running target; the target is SIGINT/SIGTERM-ed by PID afterwards by the caller. */
 async function loadTarget(target: string, port: number, paths: readonly string[], options: LoadOptions): Promise<LoadRow[]> {

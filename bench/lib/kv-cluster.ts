@@ -2,11 +2,11 @@
 // `flotilla up --config FILE` per member) and etcd 3.4 with the v2 API. Each member gets its own temp
 // data dir and free ports; every process is started and stopped by its PID through the harness.
 import { spawnSync } from 'node:child_process';
-import { constants, readFileSync } from 'node:fs';
-import { access, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { type Child, freePort, LOOPBACK, ROOT, startChild, stopChild, tempDir, waitFor200 } from './harness.js';
+import { type Child, findOnPath, freePort, LOOPBACK, ROOT, startChild, stopChild, tempDir, waitFor200 } from './harness.js';
 import { getJson } from './kv-client.js';
 
 export type System = 'flotilla' | 'etcd';
@@ -208,23 +208,10 @@ export function clusterCpuMs(cluster: Cluster): number {
 // ---------------------------------------------------------------------------------------------
 // The etcd binary
 
-async function onPath(command: string): Promise<string | undefined> {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    if (!dir) continue;
-    const candidate = path.join(dir, command);
-    try {
-      await access(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
-}
 
 /** etcd on PATH, else installed from Debian's etcd-server when running as root; a reason when neither. */
 export async function etcdBinary(log: (line: string) => void): Promise<{ binary: string } | { skipped: string }> {
-  const found = await onPath('etcd');
+  const found = await findOnPath('etcd');
   if (found) return { binary: found };
   if (process.getuid?.() !== 0) return { skipped: 'no etcd on PATH and not root, so etcd-server cannot be installed' };
   log('bench: no etcd on PATH; installing etcd-server with apt-get');
@@ -234,7 +221,7 @@ export async function etcdBinary(log: (line: string) => void): Promise<{ binary:
     apt(['update', '-q']);
     result = apt(['install', '-y', '-q', 'etcd-server']);
   }
-  const installed = await onPath('etcd');
+  const installed = await findOnPath('etcd');
   const why = result.error?.message ?? `exit ${result.status ?? result.signal}`;
   return installed ? { binary: installed } : { skipped: `apt-get install etcd-server failed (${why})` };
 }
