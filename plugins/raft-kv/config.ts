@@ -18,6 +18,11 @@ export const raftKvConfigSchema = z
     advertiseClientUrl: peerUrl.optional(),
     /** The founding members, name to peer URL; this member alone when absent. */
     initialCluster: z.record(z.string(), peerUrl).optional(),
+    /**
+     * `new` founds a cluster of initialCluster's members; `existing` joins a running cluster that
+     * already added this member (`flotilla member add`), reaching it through initialCluster's peer URLs.
+     */
+    initialClusterState: z.enum(['new', 'existing']).default('new'),
     /** Shared by every member: it authenticates peer traffic and seeds member and cluster ids. */
     clusterToken: z.string().min(1).default('flotilla-cluster'),
     /** How often the Raft clock ticks. */

@@ -23,16 +23,19 @@ export function memberIdentity(config: RaftKvConfig, nodeName: string, api: ApiE
   }));
   const ids = initialMembers.map((member) => member.id);
   if (new Set(ids).size !== ids.length) throw new Error('raft-kv: two members of initialCluster share a peer URL');
+  const joining = config.initialClusterState === 'existing';
   return {
-    memberId: memberIdFor([ownPeerUrl], config.clusterToken),
-    clusterId: clusterIdFor(ids),
+    // A joining member learns its id and the cluster's from the cluster (see RaftDriver.join).
+    memberId: joining ? '' : memberIdFor([ownPeerUrl], config.clusterToken),
+    clusterId: joining ? '' : clusterIdFor(ids),
     name,
     peerURLs: [ownPeerUrl],
+    ...(joining ? { joinVia: Object.entries(founders).filter(([memberName]) => memberName !== name).map(([, url]) => url) } : {}),
     clientURLs: () => {
       const url = config.advertiseClientUrl ?? api.url;
       return url ? [url] : [];
     },
-    initialMembers,
+    initialMembers: joining ? [] : initialMembers,
   };
 }
 

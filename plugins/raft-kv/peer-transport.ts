@@ -32,11 +32,18 @@ export interface PeerStats {
   latency: { current: number; average: number; standardDeviation: number; minimum: number; maximum: number };
 }
 
+export interface ClusterInfo {
+  clusterId: string;
+  members: { id: NodeId; peerURLs: string[] }[];
+}
+
 export interface PeerTransportHandler {
   /** Messages from a peer, in the order they were sent. */
   receive(messages: Message[]): void;
   unreachable(peer: NodeId): void;
   snapshotSent(peer: NodeId, ok: boolean): void;
+  /** What a member joining the cluster is told (it knows the token, not yet the cluster id). */
+  clusterInfo(): ClusterInfo;
 }
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
@@ -57,7 +64,10 @@ export class PeerTransport {
   /** Append messages sent and received, for /v2/stats/self. */
   readonly counters = { appendsSent: 0, appendsReceived: 0 };
 
-  constructor(private readonly options: PeerTransportOptions) {
+  private readonly options: PeerTransportOptions;
+
+  constructor(options: PeerTransportOptions) {
+    this.options = { ...options };
     this.token = digest(options.clusterToken);
   }
 
@@ -75,6 +85,22 @@ export class PeerTransport {
     }
     this.server = server;
     return server.address() as AddressInfo;
+  }
+
+  /** A joining member's identity, once the cluster told it. */
+  setIdentity(memberId: NodeId, clusterId: string): void {
+    this.options.memberId = memberId;
+    this.options.clusterId = clusterId;
+  }
+
+  /** Asks a running member for the cluster's id and members (token-authenticated). */
+  async fetchClusterInfo(peerUrl: string): Promise<ClusterInfo> {
+    const response = await fetch(new URL('/raft/cluster', peerUrl), {
+      headers: { [TOKEN_HEADER]: this.options.clusterToken },
+      signal: AbortSignal.timeout(5000),
+    });
+    if (!response.ok) throw new Error(`${peerUrl} answered ${response.status}: ${await response.text()}`);
+    return (await response.json()) as ClusterInfo;
   }
 
   /** Points each member id at its peer URL; members gone from the map are dropped. */
@@ -157,6 +183,10 @@ export class PeerTransport {
     };
     const given = req.headers[TOKEN_HEADER];
     if (typeof given !== 'string' || !timingSafeEqual(digest(given), this.token)) return reply(401, 'bad cluster token');
+    if (req.method === 'GET' && req.url === '/raft/cluster') {
+      res.setHeader('content-type', 'application/json');
+      return reply(200, JSON.stringify(this.handler?.clusterInfo() ?? { clusterId: this.options.clusterId, members: [] }));
+    }
     if (req.headers[CLUSTER_HEADER] !== this.options.clusterId) return reply(412, 'cluster id mismatch');
     if (req.method !== 'POST') return reply(405);
     const from = String(req.headers[FROM_HEADER] ?? '');

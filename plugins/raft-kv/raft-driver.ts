@@ -15,6 +15,7 @@ import { Wal } from './wal/wal.js';
 
 /** What a member is, as fixed when its data dir was created. */
 export interface MemberIdentity {
+  /** Empty until a joining member has learnt it from the cluster. */
   memberId: NodeId;
   clusterId: string;
   name: string;
@@ -23,6 +24,8 @@ export interface MemberIdentity {
   clientURLs(): string[];
   /** The founding members, for a new cluster; empty when joining an existing one. */
   initialMembers: Member[];
+  /** Peer URLs of running members to ask, when joining an existing cluster. */
+  joinVia?: string[];
 }
 
 interface PendingProposal {
@@ -84,6 +87,8 @@ export class RaftDriver {
   private readonly confChanges = new Map<string, () => void>();
   private lastSyncProposal = 0;
   private savedHardState: HardState = { term: 0, vote: null, commit: 0 };
+  /** Peer URLs a joining member learnt before the log told it the members. */
+  private seedPeers = new Map<NodeId, string>();
   private snapshotWrite?: Promise<void>;
   /** Where the in-memory log may be cut once the snapshot covering it is durable. */
   private pendingCompaction?: number;
@@ -113,7 +118,8 @@ export class RaftDriver {
     if (await Wal.exists(walDir)) {
       const opened = await Wal.open(walDir, { log: this.log });
       this.wal = opened.wal;
-      this.checkDataDirBelongsHere(opened.contents.metadata, walDir);
+      if (this.identity.joinVia) this.adoptIdentity(JSON.parse(opened.contents.metadata) as { memberId: string; clusterId: string });
+      else this.checkDataDirBelongsHere(opened.contents.metadata, walDir);
       snapshot = await this.snapshots.loadNewest();
       if (snapshot) {
         this.machine.restore(snapshot.data);
@@ -129,6 +135,7 @@ export class RaftDriver {
       }
       this.log.info({ entries: entries.length, snapshotIndex: this.snapshotIndex, term: hardState.term }, 'restored from disk');
     } else {
+      if (this.identity.joinVia) await this.join(this.identity.joinVia);
       this.wal = await Wal.create(walDir, JSON.stringify({ memberId: this.identity.memberId, clusterId: this.identity.clusterId }), { log: this.log });
       restored = {
         hardState: { term: 0, vote: null, commit: 0 },
@@ -161,12 +168,49 @@ export class RaftDriver {
       },
       unreachable: (peer) => this.node.reportUnreachable(peer),
       snapshotSent: (peer, ok) => this.node.reportSnapshot(peer, ok),
+      clusterInfo: () => ({
+        clusterId: this.identity.clusterId,
+        members: this.machine.members.list().map((member) => ({ id: member.id, peerURLs: member.peerURLs })),
+      }),
     });
     this.ticker = setInterval(() => this.onTick(), this.config.tick);
     if (this.identity.initialMembers.length === 1 && this.identity.initialMembers[0]!.id === this.identity.memberId) {
       this.node.campaign();
     }
     this.scheduleDrain();
+  }
+
+  /**
+   * Asks running members who this member is: the cluster added it (`member add`) under an id
+   * derived from its peer URL, which only the cluster knows.
+   */
+  private async join(peers: readonly string[]): Promise<void> {
+    const deadline = Date.now() + this.config.requestTimeout * 6;
+    let lastError = 'no member answered';
+    while (Date.now() < deadline) {
+      for (const url of peers) {
+        try {
+          const info = await this.transport.fetchClusterInfo(url);
+          const self = info.members.find((member) => member.peerURLs.some((peer) => this.identity.peerURLs.includes(peer)));
+          if (!self) throw new Error(`the cluster has no member with peer URL ${this.identity.peerURLs.join(', ')}; add it first (flotilla member add)`);
+          this.adoptIdentity({ memberId: self.id, clusterId: info.clusterId });
+          this.seedPeers = new Map(info.members.map((member) => [member.id, member.peerURLs[0]!]));
+          this.log.info({ member: self.id, cluster: info.clusterId, via: url }, 'joining a running cluster');
+          return;
+        } catch (error) {
+          lastError = (error as Error).message;
+          if (lastError.includes('add it first')) throw error;
+        }
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    throw new Error(`cannot join the cluster through ${peers.join(', ')}: ${lastError}`);
+  }
+
+  private adoptIdentity(ids: { memberId: string; clusterId: string }): void {
+    this.identity.memberId = ids.memberId;
+    this.identity.clusterId = ids.clusterId;
+    this.transport.setIdentity(ids.memberId, ids.clusterId);
   }
 
   /** A data dir holds one member's log: starting another member on it would corrupt the cluster. */
@@ -524,7 +568,7 @@ export class RaftDriver {
   }
 
   private updatePeers(): void {
-    const urls = new Map<NodeId, string>();
+    const urls = new Map<NodeId, string>(this.seedPeers);
     for (const member of [...this.identity.initialMembers, ...this.machine.members.list()]) {
       if (member.peerURLs[0] && !this.machine.members.isRemoved(member.id)) urls.set(member.id, member.peerURLs[0]);
     }
