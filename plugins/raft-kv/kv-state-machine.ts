@@ -46,15 +46,12 @@ export class KvStateMachine {
     }
   }
 
-  /** `[4-byte length][members JSON][store snapshot]`. */
+  /** `[4-byte length][members JSON][store snapshot]`, assembled with one copy. */
   snapshot(): Uint8Array {
     const members = Buffer.from(JSON.stringify(this.members.toJSON()));
-    const store = this.store.snapshot();
-    const out = Buffer.allocUnsafe(4 + members.length + store.length);
-    out.writeUInt32BE(members.length, 0);
-    members.copy(out, 4);
-    out.set(store, 4 + members.length);
-    return out;
+    const length = Buffer.allocUnsafe(4);
+    length.writeUInt32BE(members.length, 0);
+    return Buffer.concat([length, members, ...this.store.snapshotChunks()]);
   }
 
   restore(data: Uint8Array): void {

@@ -34,7 +34,7 @@ export interface RestoredState {
  * megabyte, so that a large store is never held as one giant string or array of records besides
  * itself.
  */
-export function encodeSnapshot(index: number, root: StoreNode, history: EventHistory, counters: StoreCounters): Uint8Array {
+export function encodeSnapshot(index: number, root: StoreNode, history: EventHistory, counters: StoreCounters): Buffer[] {
   const out = new ChunkedText();
   const replicated: Partial<StoreCounters> = {};
   for (const name of REPLICATED_COUNTERS) replicated[name] = counters[name];
@@ -61,7 +61,7 @@ export function encodeSnapshot(index: number, root: StoreNode, history: EventHis
     first = false;
   }
   out.add(']}');
-  return out.toBuffer();
+  return out.finish();
 }
 
 const CHUNK_CHARS = 1 << 20;
@@ -75,9 +75,9 @@ class ChunkedText {
     if (this.pending.length >= CHUNK_CHARS) this.flush();
   }
 
-  toBuffer(): Buffer {
+  finish(): Buffer[] {
     this.flush();
-    return Buffer.concat(this.buffers);
+    return this.buffers;
   }
 
   private flush(): void {

@@ -115,6 +115,11 @@ export class V2Store {
   }
 
   snapshot(): Uint8Array {
+    return Buffer.concat(this.snapshotChunks());
+  }
+
+  /** The snapshot as consecutive pieces, for a caller that frames it without another copy. */
+  snapshotChunks(): Buffer[] {
     return encodeSnapshot(this.currentIndex, this.tree.root, this.history, this.counters);
   }
 
