@@ -35,7 +35,7 @@ export const raftKvConfigSchema = z
     maxInflight: z.number().int().min(1).default(256),
     maxEntriesPerMessage: z.number().int().min(1).default(4096),
     /** Applied entries between snapshots. */
-    snapshotCount: z.number().int().min(1).default(10_000),
+    snapshotCount: z.number().int().min(1).default(100_000),
     /** Entries kept behind a snapshot so slightly slow followers catch up from the log. */
     catchUpEntries: z.number().int().min(0).default(5_000),
     /** Events kept for waitIndex watches (etcd keeps 1000). */
