@@ -121,6 +121,15 @@ export class RaftDriver {
       if (this.identity.joinVia) this.adoptIdentity(JSON.parse(opened.contents.metadata) as { memberId: string; clusterId: string });
       else this.checkDataDirBelongsHere(opened.contents.metadata, walDir);
       snapshot = await this.snapshots.loadNewest();
+      const marker = opened.contents.snapshot;
+      if (marker && (snapshot?.meta.index ?? 0) < marker.index) {
+        // The log before the marker is gone: replaying from an older snapshot would skip entries.
+        throw new Error(
+          `the newest snapshot in ${snapDir} is at index ${snapshot?.meta.index ?? 0} but the log continues from snapshot ${marker.index} ` +
+            '(a damaged snapshot file was set aside); this member cannot rebuild its state. Remove it from the cluster ' +
+            '(flotilla member remove), clear its data dir and add it again, so that it receives a snapshot from the leader.',
+        );
+      }
       if (snapshot) {
         this.machine.restore(snapshot.data);
         this.applied = this.snapshotIndex = snapshot.meta.index;

@@ -155,3 +155,32 @@ reuse('a restart with a changed cluster token is refused with the reason', async
 });
 
 reuse.run();
+
+const damaged = suite('raft-kv: a damaged snapshot the log relies on');
+
+damaged('stops the member with what to do, rather than rebuilding a state with a gap', async () => {
+  const { readdirSync, writeFileSync } = await import('node:fs');
+  const path = await import('node:path');
+  const { loadTestNode } = await import('../../support/test-node.js');
+  const [peerPort] = await freePorts(1);
+  const settings = { peerPort, tick: '20ms', snapshotCount: 5, catchUpEntries: 0 };
+  const first = await startTestNode({ catalog: [raftKv], config: { node: { name: 'snap' }, plugins: { 'raft-kv': settings } } });
+  for (let i = 0; i < 200; i++) {
+    if ((await curl(`${first.url}/health`)).status === 200) break;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  for (let i = 0; i < 12; i++) await curl(`${first.url}/v2/keys/k${i}`, ['-X', 'PUT', '--data', `value=${i}`]);
+  const dataDir = first.loaded.config.dataDir;
+  await first.kernel.stop();
+  const snapDir = path.join(dataDir, 'plugins', 'raft-kv', 'snap');
+  const files = readdirSync(snapDir).filter((file) => file.endsWith('.snap'));
+  assert.ok(files.length > 0, 'a snapshot was taken');
+  for (const file of files) writeFileSync(path.join(snapDir, file), 'not a snapshot');
+  const again = await loadTestNode({ catalog: [raftKv], config: { dataDir, node: { name: 'snap' }, plugins: { 'raft-kv': settings } } });
+  const error = await again.kernel.start().then(() => undefined, (e: Error) => e);
+  again.cleanup();
+  await first.stop();
+  assert.match(error!.message, /this member cannot rebuild its state\. Remove it from the cluster/);
+});
+
+damaged.run();
