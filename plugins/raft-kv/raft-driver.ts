@@ -54,7 +54,9 @@ export interface DriverStatus {
 
 const SYNC_INTERVAL_MS = 500;
 
-const requestTimedOut = (index: number) => new KvError(KvErrorCode.RaftInternal, 'Raft Internal Error', 'etcdserver: request timed out', index);
+/** etcd's error 300, "Raft Internal Error", for anything that is not the store's answer. */
+const raftError = (detail: string, index: number) => new KvError(KvErrorCode.RaftInternal, 'Raft Internal Error', detail, index);
+const requestTimedOut = (index: number) => raftError('etcdserver: request timed out', index);
 
 /**
  * Runs one member: feeds ticks, peer messages and proposals to the Raft core, persists each
@@ -247,7 +249,7 @@ export class RaftDriver {
     clearInterval(this.ticker);
     while (this.draining) await new Promise((resolve) => setTimeout(resolve, 5));
     await this.snapshotWrite;
-    const stopping = new KvError(KvErrorCode.RaftInternal, 'Raft Internal Error', 'member is stopping', this.machine.store.index);
+    const stopping = raftError('member is stopping', this.machine.store.index);
     for (const [, proposal] of this.proposals) {
       clearTimeout(proposal.timer);
       proposal.reject(stopping);
@@ -286,7 +288,7 @@ export class RaftDriver {
 
   /** Replicates a command; resolves with its outcome once this member has applied it. */
   propose(command: ClusterCommand): Promise<ApplyOutcome | undefined> {
-    if (this.stopped || this.fatal) return Promise.reject(new KvError(KvErrorCode.RaftInternal, 'Raft Internal Error', 'member is stopping', this.machine.store.index));
+    if (this.stopped || this.fatal) return Promise.reject(raftError('member is stopping', this.machine.store.index));
     const requestId = `${this.identity.memberId}.${this.incarnation}.${(this.sequence++).toString(36)}`;
     const data = encodeLogCommand({ r: requestId, c: command });
     return new Promise((resolve, reject) => {
@@ -301,7 +303,7 @@ export class RaftDriver {
 
   /** Runs `read` against state at least as new as every write completed before the call. */
   linearizableRead<T>(read: () => T): Promise<T> {
-    if (this.stopped) return Promise.reject(new KvError(KvErrorCode.RaftInternal, 'Raft Internal Error', 'member is stopping', this.machine.store.index));
+    if (this.stopped) return Promise.reject(raftError('member is stopping', this.machine.store.index));
     return new Promise<T>((resolve, reject) => {
       this.readQueue.push({
         run: () => {
@@ -346,7 +348,7 @@ export class RaftDriver {
       if (result.reason === 'noLeader' || result.reason === 'transferring') {
         this.awaitingLeader.push({ data, requestId, deadline });
       } else {
-        this.failProposal(requestId, new KvError(KvErrorCode.RaftInternal, 'Raft Internal Error', `proposal refused: ${result.reason}`, this.machine.store.index));
+        this.failProposal(requestId, raftError(`proposal refused: ${result.reason}`, this.machine.store.index));
       }
       return;
     }
