@@ -6,4 +6,5 @@ import type { PluginCatalog } from '../core/index.js';
  */
 export const BUILTIN_PLUGINS: PluginCatalog = Object.freeze({
   'raft-kv': async () => (await import('./raft-kv/index.js')).default,
+  journal: async () => (await import('./journal/index.js')).default,
 });

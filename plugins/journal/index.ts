@@ -1,0 +1,43 @@
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import { CORE, definePlugin, FLOTILLA_VERSION, type Journal } from '../../core/index.js';
+import { journalConfigSchema, type JournalConfig } from './config.js';
+import { JournalRoutes } from './routes.js';
+import { JournalStore } from './store/journal-store.js';
+import { JOURNAL } from './tokens.js';
+
+/** The store opens in start; consumers resolve the Journal then, after this plugin started. */
+class OpenJournal {
+  store?: JournalStore;
+
+  get(): JournalStore {
+    if (!this.store) throw new Error('the journal is not open: it opens when the journal plugin starts');
+    return this.store;
+  }
+}
+
+const open = new WeakMap<object, OpenJournal>();
+
+export default definePlugin<JournalConfig>({
+  id: 'journal',
+  version: FLOTILLA_VERSION,
+  description: "The node's journal: structured, indexed log entries with journalctl's queries.",
+  config: journalConfigSchema,
+  configToken: JOURNAL.Config,
+  register({ container }) {
+    const holder = new OpenJournal();
+    open.set(container, holder);
+    container.register(JOURNAL.Store, { useFactory: () => holder.get() });
+    container.register(CORE.Journal, { useFactory: (): Journal => holder.get() });
+    container.register(CORE.HttpRoute, { useClass: JournalRoutes });
+  },
+  async start({ container, config, dataDir, node, log }) {
+    const identity = { machineId: node.machineId, bootId: randomBytes(16).toString('hex'), hostname: os.hostname() };
+    open.get(container)!.store = await JournalStore.open(dataDir, config, identity, log);
+  },
+  async stop({ container }) {
+    const holder = open.get(container);
+    await holder?.store?.close();
+    if (holder) holder.store = undefined;
+  },
+});
