@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { CORE, definePlugin, FLOTILLA_VERSION, type Journal } from '../../core/index.js';
 import { journalConfigSchema, type JournalConfig } from './config.js';
+import { JournalMaintenanceRoutes } from './maintenance-routes.js';
 import { JournalRoutes } from './routes.js';
 import { JournalStore } from './store/journal-store.js';
 import { JOURNAL } from './tokens.js';
@@ -30,6 +31,7 @@ export default definePlugin<JournalConfig>({
     container.register(JOURNAL.Store, { useFactory: () => holder.get() });
     container.register(CORE.Journal, { useFactory: (): Journal => holder.get() });
     container.register(CORE.HttpRoute, { useClass: JournalRoutes });
+    container.register(CORE.HttpRoute, { useClass: JournalMaintenanceRoutes });
   },
   async start({ container, config, dataDir, node, log }) {
     const identity = { machineId: node.machineId, bootId: randomBytes(16).toString('hex'), hostname: os.hostname() };

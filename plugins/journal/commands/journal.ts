@@ -1,6 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import type { JournalQuery } from '../../../core/index.js';
 import { ClientCommand, NodeClient } from '../../../core/cli/index.js';
+import { parseDuration } from '../../../core/config/units.js';
 import { entryFromJson, formatEntry, isJsonFormat, OUTPUT_FORMATS, type OutputFormat } from '../format/index.js';
 import { paramsFromQuery, parseQuerySpec, QueryParamError } from '../query-params.js';
 import { readLines } from './read-lines.js';
@@ -37,10 +38,16 @@ export default class JournalCommand extends ClientCommand {
     'no-pager': Flags.boolean({ description: 'accepted for journalctl compatibility; output is never paged' }),
     utc: Flags.boolean({ description: 'show times in UTC' }),
     all: Flags.boolean({ char: 'a', description: 'json formats: keep values longer than 4096 bytes' }),
+    'disk-usage': Flags.boolean({ description: 'print how much disk the journal takes', helpGroup: 'MAINTENANCE' }),
+    'vacuum-size': Flags.string({ description: 'remove the oldest archived files until the journal takes at most this much (500M, 1G)', helpGroup: 'MAINTENANCE' }),
+    'vacuum-time': Flags.string({ description: 'remove archived files with entries older than this (2d, 1w, 12h)', helpGroup: 'MAINTENANCE' }),
   };
 
   async run(): Promise<void> {
     const { flags, argv } = await this.parse(JournalCommand);
+    if (flags['disk-usage'] || flags['vacuum-size'] !== undefined || flags['vacuum-time'] !== undefined) {
+      return this.maintain(flags);
+    }
     const output = (this.jsonEnabled() ? 'json' : flags.output) as OutputFormat;
     let query: JournalQuery;
     try {
@@ -87,4 +94,48 @@ export default class JournalCommand extends ClientCommand {
     if (!flags.follow && shown === 0 && !isJsonFormat(output)) process.stdout.write('-- No entries --\n');
     if (flags['show-cursor'] && lastCursor !== undefined) process.stdout.write(`-- cursor: ${lastCursor}\n`);
   }
+
+  /** journalctl's --disk-usage and --vacuum-size/--vacuum-time, in its words. */
+  private async maintain(flags: { endpoint: string; token?: string; 'disk-usage'?: boolean; 'vacuum-size'?: string; 'vacuum-time'?: string }): Promise<void> {
+    const client = new NodeClient(flags.endpoint, flags.token);
+    const params = new URLSearchParams();
+    if (flags['vacuum-size'] !== undefined) {
+      const size = parseJournalSize(flags['vacuum-size']);
+      if (size === undefined) this.error(`Failed to parse size value: ${flags['vacuum-size']}`, { exit: 1 });
+      params.set('size', String(size));
+    }
+    if (flags['vacuum-time'] !== undefined) {
+      const time = parseDuration(flags['vacuum-time']);
+      if (time === undefined) this.error(`Failed to parse timestamp: ${flags['vacuum-time']}`, { exit: 1 });
+      params.set('time', String(time));
+    }
+    if ([...params].length > 0) {
+      const result = (await (await client.request('POST', `/v1/journal/vacuum?${params}`)).json()) as { removedFiles: number; freedBytes: number };
+      this.log(`Vacuuming done, freed ${humanBytes(result.freedBytes)} of archived journals (${result.removedFiles} files).`);
+    }
+    if (flags['disk-usage']) {
+      const usage = await client.getJson<{ bytes: number; files: number; entries: number }>('/v1/journal/usage');
+      this.log(`Archived and active journals take up ${humanBytes(usage.bytes)} in the file system (${usage.files} files, ${usage.entries} entries).`);
+    }
+  }
 }
+
+/** journalctl's sizes: K, M, G, T are powers of 1024; a plain number is bytes. */
+export function parseJournalSize(text: string): number | undefined {
+  const match = /^(\d+(?:\.\d+)?)\s*([KMGT]?)i?B?$/i.exec(text.trim());
+  if (!match) return undefined;
+  const power = ' KMGT'.indexOf((match[2] || ' ').toUpperCase());
+  return Math.round(Number(match[1]) * 1024 ** power);
+}
+
+function humanBytes(bytes: number): string {
+  const units = ['B', 'K', 'M', 'G', 'T'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${unit === 0 ? value : value.toFixed(1)}${units[unit]}`;
+}
+

@@ -68,6 +68,17 @@ wired('follow streams entries written after it started, and its watcher goes whe
   assert.is(store.followers, 0);
 });
 
+wired('--disk-usage and --vacuum-size report and trim through the node', async () => {
+  const usage = await flotilla(['journal', '--disk-usage', '--endpoint', node.url]);
+  assert.match(usage.stdout, /^Archived and active journals take up [\d.]+[BKMG] in the file system \(\d+ files, \d+ entries\)\./);
+  const vacuum = await flotilla(['journal', '--vacuum-size', '1G', '--endpoint', node.url]);
+  assert.match(vacuum.stdout, /^Vacuuming done, freed 0B of archived journals \(0 files\)\./);
+  const bad = await curl(`${node.url}/v1/journal/vacuum?size=lots`, ['-X', 'POST']);
+  assert.is(bad.status, 400);
+  const none = await curl(`${node.url}/v1/journal/vacuum`, ['-X', 'POST']);
+  assert.is(none.status, 400);
+});
+
 wired('flotilla journal prints journalctl formats from the node', async () => {
   const cat = await flotilla(['journal', '-u', 'a.service', '-n', '3', '-o', 'cat', '--endpoint', node.url]);
   assert.is(cat.error, undefined);
