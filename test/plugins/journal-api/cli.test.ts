@@ -1,14 +1,11 @@
-import path from 'node:path';
-import { captureOutput } from '@oclif/test';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import JournalCommand from '../../../plugins/journal/commands/journal.js';
+import { flotilla } from '../../support/cli.js';
 import type { MemoryJournal } from '../../support/memory-journal.js';
 import type { TestNode } from '../../support/test-node.js';
 import { startJournalNode, until } from './journal-node.js';
 
 const test = suite('journal-api: flotilla journal');
-const root = path.resolve(import.meta.dirname, '../../..');
 let node: TestNode;
 let journal: MemoryJournal;
 
@@ -19,7 +16,7 @@ test.after(async () => {
   await node?.stop();
 });
 
-const journalctl = (...args: string[]) => captureOutput(() => JournalCommand.run([...args, '--endpoint', node.url], root));
+const journalctl = (...args: string[]) => flotilla(['journal', ...args, '--endpoint', node.url]);
 
 test('prints the short format by default, with filters and matches', async () => {
   const all = await journalctl('--utc');
@@ -56,7 +53,7 @@ test('bad input fails with a message', async () => {
   assert.match(both.error!.message, /either --reverse or --follow/);
   const since = await journalctl('--since', 'someday');
   assert.match(since.error!.message, /Failed to parse timestamp: "someday"/);
-  const down = await captureOutput(() => JournalCommand.run(['--endpoint', 'http://127.0.0.1:1'], root));
+  const down = await flotilla(['journal', '--endpoint', 'http://127.0.0.1:1']);
   assert.match(down.error!.message, /cannot reach a node/);
 });
 
