@@ -314,7 +314,9 @@ export class JournalStore implements Journal {
       this.flushTimer = undefined;
       setImmediate(() => this.backgroundFlush());
     } else if (!this.flushTimer) {
-      this.flushTimer = setTimeout(() => this.backgroundFlush(), this.config.flushInterval);
+      // Someone is following: deliver on the next turn (still one write for all entries appended
+      // in this one) rather than after the flush interval.
+      this.flushTimer = setTimeout(() => this.backgroundFlush(), this.followers > 0 ? 0 : this.config.flushInterval);
     }
   }
 
