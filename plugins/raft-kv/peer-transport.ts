@@ -208,7 +208,17 @@ export class PeerTransport {
         req.destroy();
         return;
       }
-      for (const frame of frames) this.deliver(JSON.parse(frame.toString('utf8')) as Message[]);
+      for (const frame of frames) {
+        let messages: Message[];
+        try {
+          messages = JSON.parse(frame.toString('utf8')) as Message[];
+        } catch (error) {
+          this.options.log.warn({ err: error, from }, 'unreadable frame on a peer stream; closing it');
+          req.destroy();
+          return;
+        }
+        this.deliver(messages);
+      }
     });
     req.on('end', () => res.end());
     req.on('error', () => res.destroy());

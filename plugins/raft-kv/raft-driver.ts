@@ -8,7 +8,7 @@ import { decodeLogCommand, encodeLogCommand, type ClusterCommand } from './log-c
 import { Membership, type Member } from './membership.js';
 import type { PeerStats, PeerTransport } from './peer-transport.js';
 import { RaftNode } from './raft/raft-node.js';
-import type { ConfChange, Entry, HardState, NodeId, Ready, RestoredState, Role, Snapshot, SoftState } from './raft/types.js';
+import type { ConfChange, Entry, HardState, Message, NodeId, Ready, RestoredState, Role, Snapshot, SoftState } from './raft/types.js';
 import type { ApplyOutcome } from './store/v2-store.js';
 import { SnapshotStore } from './wal/snapshot-store.js';
 import { Wal } from './wal/wal.js';
@@ -174,7 +174,7 @@ export class RaftDriver {
     await this.transport.listen({
       receive: (messages) => {
         if (this.stopped) return;
-        for (const message of messages) this.node.step(message);
+        for (const message of messages) this.step(message);
         this.scheduleDrain();
       },
       unreachable: (peer) => this.node.reportUnreachable(peer),
@@ -222,6 +222,22 @@ export class RaftDriver {
     this.identity.memberId = ids.memberId;
     this.identity.clusterId = ids.clusterId;
     this.transport.setIdentity(ids.memberId, ids.clusterId);
+  }
+
+  /**
+   * Raft tolerates a lost message, so a message the core cannot take is dropped and logged with
+   * what identifies it, rather than taking the member down with it.
+   */
+  private step(message: Message): void {
+    try {
+      this.node.step(message);
+    } catch (error) {
+      const { entries, snapshot, ...header } = message;
+      this.log.error(
+        { err: error, message: { ...header, entries: entries?.length ?? 0, snapshotIndex: snapshot?.meta.index }, raft: this.node.status() },
+        'dropped a Raft message the core refused',
+      );
+    }
   }
 
   /** A data dir holds one member's log: starting another member on it would corrupt the cluster. */

@@ -49,6 +49,8 @@ export class ProcessCluster {
   readonly members: ProcessMember[];
   readonly root: string;
   private readonly processes = new Map<number, RunningCli>();
+  /** Processes this harness asked to stop, whose exit is expected. */
+  private readonly stopping = new WeakSet<RunningCli>();
   private readonly logs = new Map<number, WriteStream>();
   private readonly cleanup: () => void;
   private readonly onExit = () => {
@@ -139,6 +141,11 @@ export class ProcessCluster {
     running.child.stderr!.on('data', (chunk) => log.write(chunk));
     void running.exited.then(({ code, signal }) => {
       log.write(`--- pid ${pid} exited: code ${code} signal ${signal}\n`);
+      if (member.state !== 'down' && !this.stopping.has(running)) {
+        // A member that dies by itself is a bug: show why, since the files go with the run.
+        const tail = running.stderr().trim().split('\n').slice(-15).join('\n    ');
+        console.log(`  [process-cluster] ${member.name} (pid ${pid}) exited by itself: code ${code} signal ${signal}; its last log lines:\n    ${tail}`);
+      }
       if (this.processes.get(index) === running) {
         this.processes.delete(index);
         member.state = 'down';
@@ -162,6 +169,7 @@ export class ProcessCluster {
     const running = this.running(index);
     const member = this.members[index]!;
     if (member.state === 'paused') this.resume(index);
+    this.stopping.add(running);
     this.signal(running.child.pid!, 'SIGTERM');
     const timer = setTimeout(() => this.signal(running.child.pid!, 'SIGKILL'), timeoutMs);
     const exit = await running.exited;
