@@ -351,6 +351,8 @@ export class JournalStore implements Journal {
         await this.writeBatch(active, batch);
         written = active;
       }
+      // Followers read what is written, as journalctl -f does; the sync is for crash safety.
+      this.events.emit('append');
       await written?.file.datasync();
     } catch (err) {
       // Unwritten entries are lost; continue in a fresh segment so seqnums stay contiguous per segment.
