@@ -8,7 +8,7 @@ import { JournalStore } from './store/journal-store.js';
 import { JOURNAL } from './tokens.js';
 
 /** The store opens in start; consumers resolve the Journal then, after this plugin started. */
-class OpenJournal {
+export class OpenJournal {
   store?: JournalStore;
 
   get(): JournalStore {
@@ -16,8 +16,6 @@ class OpenJournal {
     return this.store;
   }
 }
-
-const open = new WeakMap<object, OpenJournal>();
 
 export default definePlugin<JournalConfig>({
   id: 'journal',
@@ -27,7 +25,7 @@ export default definePlugin<JournalConfig>({
   configToken: JOURNAL.Config,
   register({ container }) {
     const holder = new OpenJournal();
-    open.set(container, holder);
+    container.register(JOURNAL.Open, { useValue: holder });
     container.register(JOURNAL.Store, { useFactory: () => holder.get() });
     container.register(CORE.Journal, { useFactory: (): Journal => holder.get() });
     container.register(CORE.HttpRoute, { useClass: JournalRoutes });
@@ -35,11 +33,11 @@ export default definePlugin<JournalConfig>({
   },
   async start({ container, config, dataDir, node, log }) {
     const identity = { machineId: node.machineId, bootId: randomBytes(16).toString('hex'), hostname: os.hostname() };
-    open.get(container)!.store = await JournalStore.open(dataDir, config, identity, log);
+    container.resolve(JOURNAL.Open).store = await JournalStore.open(dataDir, config, identity, log);
   },
   async stop({ container }) {
-    const holder = open.get(container);
-    await holder?.store?.close();
-    if (holder) holder.store = undefined;
+    const holder = container.resolve(JOURNAL.Open);
+    await holder.store?.close();
+    holder.store = undefined;
   },
 });
