@@ -27,7 +27,7 @@ export { nodeConfigJsonSchema } from './config/json-schema.js';
 export type { JsonSchema } from './config/json-schema.js';
 export type { OverlayEntry } from './config/overlay.js';
 export { parseDuration, parseSize } from './config/units.js';
-export { durationSetting, sizeSetting } from './config/setting-types.js';
+export { durationSetting, positiveDurationSetting, sizeSetting } from './config/setting-types.js';
 export { isLoopbackAddress } from './config/address.js';
 export { HttpError, errorBody, isHttpError } from './http/http-error.js';
 export { ApiServer } from './http/api-server.js';

@@ -20,3 +20,5 @@ export const durationSetting = withUnit(parseDuration, 'duration', '500ms, 30s, 
 /** A size setting: bytes, or a string such as "512kb", "1MiB"; parsed to bytes. */
 export const sizeSetting = withUnit(parseSize, 'size', '512kb, 1mb, 1MiB');
 
+/** A duration setting that must be more than zero (a clock tick, an interval). */
+export const positiveDurationSetting = (fallback: string) => durationSetting(fallback).refine((ms) => ms > 0, 'must be more than 0');

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { durationSetting, sizeSetting } from '../../core/index.js';
+import { durationSetting, positiveDurationSetting, sizeSetting } from '../../core/index.js';
 
 export const journalConfigSchema = z.strictObject({
   /** Most disk the journal's segments may use (journald's SystemMaxUse=). */
@@ -15,7 +15,7 @@ export const journalConfigSchema = z.strictObject({
   /** Entries a unit may write per window; 0 disables rate limiting (RateLimitBurst=). */
   rateLimitBurst: z.number().int().min(0).default(10_000),
   /** Queued entries are written and synced at least this often. */
-  flushInterval: durationSetting('100ms').refine((ms) => ms > 0, 'must be more than 0'),
+  flushInterval: positiveDurationSetting('100ms'),
   /** Stream lines longer than this many bytes are split (LineMax=). */
   lineMax: sizeSetting('48KiB').refine((n) => n >= 79, 'must be at least 79 bytes'),
 });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { durationSetting } from '../../core/index.js';
+import { positiveDurationSetting } from '../../core/index.js';
 
-const duration = (fallback: string) => durationSetting(fallback).refine((ms) => ms > 0, 'must be more than 0');
+const duration = positiveDurationSetting;
 
 const peerUrl = z.url({ protocol: /^https?$/, error: 'a peer URL looks like http://127.0.0.1:2380' });
 
