@@ -476,14 +476,16 @@ export class RaftDriver {
     // 10.2.1): its own copy counts toward the commit only once persisted, which the core tracks.
     // Everything else (votes, acks) depends on persisted state and waits for the fsync.
     const leading = (ready.softState ?? this.softState).role === 'leader';
-    const early = leading ? ready.messages.filter((m) => m.type === 'app' || m.type === 'heartbeat') : [];
+    const early: Message[] = [];
+    const late: Message[] = [];
+    for (const message of ready.messages) (leading && (message.type === 'app' || message.type === 'heartbeat') ? early : late).push(message);
     if (early.length > 0) this.transport.send(early);
     if (ready.snapshot) {
       await this.snapshots.save(ready.snapshot);
       await this.wal!.saveSnapshotMarker(ready.snapshot.meta);
     }
     await this.persist(ready);
-    this.transport.send(early.length > 0 ? ready.messages.filter((m) => !early.includes(m)) : ready.messages);
+    this.transport.send(late);
     if (ready.snapshot && ready.snapshot.meta.index > this.applied) {
       this.machine.restore(ready.snapshot.data);
       this.applied = this.snapshotIndex = ready.snapshot.meta.index;
