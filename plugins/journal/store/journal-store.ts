@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { mkdir, open, readdir, readFile, rename, rm, stat, statfs, truncate, writeFile, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat, statfs, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Journal, JournalEntry, JournalFields, JournalQuery, Logger } from '../../../core/index.js';
 import type { JournalConfig } from '../config.js';
 import { RateLimiter, suppressionEntry } from '../ingest/rate-limiter.js';
 import { formatCursor, parseCursor } from './cursor.js';
 import { prepareEntry, type JournalIdentity, type PreparedEntry } from './entry-fields.js';
+import { FileSyncer } from './file-syncer.js';
 import { candidates, fieldsMatch, planQuery, segmentMayMatch, type QueryPlan } from './query-plan.js';
 import { segmentsToDrop } from './retention.js';
 import { decodePayload, parseSegmentHeader, RecordBatch, scanRecords, SegmentReader, segmentHeader, type RawRecord } from './segment-file.js';
@@ -72,7 +73,7 @@ interface Segment {
 
 interface Active {
   segment: Segment;
-  file: FileHandle;
+  file: FileSyncer;
   index: SegmentIndex;
 }
 
@@ -98,8 +99,9 @@ const isMissing = (err: unknown) => (err as NodeJS.ErrnoException)?.code === 'EN
  *
  * `append` validates, rate-limits and queues entries and resolves once they are queued; queued
  * entries are written and fdatasync'ed every `flushInterval` or as soon as a batch reaches 1 MiB.
- * `flush()` resolves when everything queued before it is durable. Queries and follows first flush,
- * so they see every entry appended before them.
+ * `flush()` resolves when everything queued before it is durable. Queries and follows first write
+ * what is queued, so they see every entry appended before them; they do not wait for its sync,
+ * and neither does the next write.
  */
 export class JournalStore implements Journal {
   private readonly segments: Segment[] = [];
@@ -179,8 +181,14 @@ export class JournalStore implements Journal {
   }
 
   /** Writes and syncs everything queued so far. */
-  flush(): Promise<void> {
-    return this.exclusive(() => this.writePending());
+  async flush(): Promise<void> {
+    const { durable } = await this.exclusive(() => this.writePending());
+    await durable;
+  }
+
+  /** Writes everything queued so far, without waiting for it to reach the disk. */
+  private async publish(): Promise<void> {
+    await this.exclusive(() => this.writePending());
   }
 
   query(query: JournalQuery): AsyncIterable<JournalEntry> {
@@ -189,7 +197,7 @@ export class JournalStore implements Journal {
 
   private async *queryEntries(query: JournalQuery): AsyncGenerator<JournalEntry> {
     const plan = this.plan(query);
-    await this.flush();
+    await this.publish();
     yield* this.run(plan, this.visibleSeq);
   }
 
@@ -218,7 +226,7 @@ export class JournalStore implements Journal {
     const stopped = () => signal.aborted || this.closed;
     try {
       if (stopped()) return;
-      await this.flush();
+      await this.publish();
       let upTo = this.visibleSeq;
       for await (const entry of this.run(plan, upTo)) {
         if (stopped()) return;
@@ -322,7 +330,7 @@ export class JournalStore implements Journal {
 
   private backgroundFlush(): void {
     this.flushTimer = undefined;
-    this.flush().catch((err: unknown) => this.log.error({ err }, 'journal write failed'));
+    this.publish().catch((err: unknown) => this.log.error({ err }, 'journal write failed'));
   }
 
   private exclusive<T>(work: () => Promise<T>): Promise<T> {
@@ -331,9 +339,10 @@ export class JournalStore implements Journal {
     return run;
   }
 
-  private async writePending(): Promise<void> {
+  /** Writes the queued batches; `durable` settles once they are synced. */
+  private async writePending(): Promise<{ durable: Promise<void> }> {
     const batches = this.pending;
-    if (batches.length === 0) return;
+    if (batches.length === 0) return { durable: this.active?.file.sync() ?? Promise.resolve() };
     this.pending = [];
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
@@ -342,7 +351,9 @@ export class JournalStore implements Journal {
     try {
       for (const batch of batches) {
         let active = this.active;
-        if (active && active.index.count > 0 && (batch.rotateBefore || active.index.end + batch.records.used > this.config.maxFileSize)) {
+        const full = active && active.index.end + batch.records.used > this.config.maxFileSize;
+        // After a failed sync the kernel may have dropped dirty pages: start a fresh file.
+        if (active && active.index.count > 0 && (batch.rotateBefore || full || active.file.failed)) {
           await this.seal();
           rotated = true;
           active = undefined;
@@ -351,9 +362,11 @@ export class JournalStore implements Journal {
         await this.writeBatch(active, batch);
         written = active;
       }
-      // Followers read what is written, as journalctl -f does; the sync is for crash safety.
-      this.events.emit('append');
-      await written?.file.datasync();
+      // Followers read what is written, as journalctl -f does; the sync is for crash safety and
+      // runs beside later writes rather than in front of them.
+      const durable = written?.file.sync() ?? Promise.resolve();
+      durable.catch((err: unknown) => this.log.error({ err }, 'journal sync failed'));
+      return { durable };
     } catch (err) {
       // Unwritten entries are lost; continue in a fresh segment so seqnums stay contiguous per segment.
       if (this.active) await this.seal().catch(() => undefined);
@@ -371,7 +384,8 @@ export class JournalStore implements Journal {
     const base = index.end;
     const { records } = batch;
     const n = batch.offsets.length;
-    await active.file.write(records.buf, 0, records.used, base);
+    await active.file.file.write(records.buf, 0, records.used, base);
+    active.file.wrote();
     const meta = segment.meta;
     for (let i = 0; i < n; i++) {
       const end = base + (i + 1 < n ? batch.offsets[i + 1]! : records.used);
@@ -393,10 +407,11 @@ export class JournalStore implements Journal {
     const file = path.join(this.dir, segmentName(firstSeq));
     const handle = await open(file, 'w+');
     await handle.write(segmentHeader(this.journalId, firstSeq), 0, 32, 0);
+    await syncDirectory(this.dir);
     const index = new SegmentIndex();
     const segment: Segment = { path: file, idxPath: `${file}.idx`, meta: index.meta(firstSeq), diskBytes: index.end };
     this.segments.push(segment);
-    this.active = { segment, file: handle, index };
+    this.active = { segment, file: new FileSyncer(handle), index };
     return this.active;
   }
 
@@ -404,7 +419,6 @@ export class JournalStore implements Journal {
     const active = this.active;
     if (!active) return;
     this.active = undefined;
-    await active.file.datasync();
     await active.file.close();
     await this.writeIndex(active.segment, active.index);
     if (active.index.count === 0) {
@@ -594,7 +608,7 @@ export class JournalStore implements Journal {
         this.segments.push(segment);
         if (last) {
           const index = parseIndexFile(await readFile(idxPath)).index;
-          this.active = { segment, file: await open(file, 'r+'), index };
+          this.active = { segment, file: new FileSyncer(await open(file, 'r+')), index };
         }
         continue;
       }
@@ -602,7 +616,7 @@ export class JournalStore implements Journal {
       if (!scanned) continue;
       const segment: Segment = { path: file, idxPath, meta: scanned.index.meta(scanned.firstSeq), diskBytes: scanned.index.end };
       this.segments.push(segment);
-      if (last) this.active = { segment, file: await open(file, 'r+'), index: scanned.index };
+      if (last) this.active = { segment, file: new FileSyncer(await open(file, 'r+')), index: scanned.index };
       else await this.writeIndex(segment, scanned.index);
     }
     const newest = this.segments[this.segments.length - 1];
@@ -650,6 +664,16 @@ export class JournalStore implements Journal {
       await truncate(file, validEnd);
     }
     return { index, firstSeq: header.firstSeq };
+  }
+}
+
+/** Makes a new file's directory entry durable. */
+async function syncDirectory(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
   }
 }
 
