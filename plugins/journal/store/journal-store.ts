@@ -90,6 +90,8 @@ interface PendingBatch {
 const SEGMENT_NAME = /^seg-(\d{20})\.jseg$/;
 const MAX_BATCH_BYTES = 1024 * 1024;
 const INDEX_CACHE = 16;
+/** Bytes of the latest written batches kept in memory, so follows read new entries without file I/O. */
+const RECENT_BYTES = 4 * 1024 * 1024;
 
 const segmentName = (firstSeq: number) => `seg-${String(firstSeq).padStart(20, '0')}.jseg`;
 const isMissing = (err: unknown) => (err as NodeJS.ErrnoException)?.code === 'ENOENT';
@@ -108,6 +110,8 @@ export class JournalStore implements Journal {
   private active?: Active;
   private readonly indexCache = new Map<Segment, SegmentIndex>();
   private pending: PendingBatch[] = [];
+  private recent: PendingBatch[] = [];
+  private recentBytes = 0;
   private nextSeq = 1;
   private lastRt = -Infinity;
   /** Highest seqnum written to a segment (visible to queries). */
@@ -239,7 +243,9 @@ export class JournalStore implements Journal {
         if (stopped()) return;
         const newest = this.visibleSeq;
         if (newest <= upTo) continue;
-        for await (const entry of this.run({ ...live, minSeq: Math.max(live.minSeq, upTo + 1) }, newest)) {
+        const fresh: QueryPlan = { ...live, minSeq: Math.max(live.minSeq, upTo + 1), maxSeq: Math.min(live.maxSeq, newest) };
+        const inMemory = this.recentEntries(fresh);
+        for await (const entry of inMemory ?? this.run(fresh, newest)) {
           if (stopped()) return;
           yield entry;
         }
@@ -401,6 +407,36 @@ export class JournalStore implements Journal {
     meta.bytes = index.end;
     segment.diskBytes += records.used;
     this.visibleSeq = batch.firstSeq + n - 1;
+    this.remember(batch);
+  }
+
+  private remember(batch: PendingBatch): void {
+    this.recent.push(batch);
+    this.recentBytes += batch.records.used;
+    while (this.recent.length > 1 && this.recentBytes > RECENT_BYTES) this.recentBytes -= this.recent.shift()!.records.used;
+  }
+
+  /** The plan's entries from the batches still in memory; undefined when they do not reach back to plan.minSeq. */
+  private recentEntries(plan: QueryPlan): JournalEntry[] | undefined {
+    const oldest = this.recent[0];
+    if (!oldest || oldest.firstSeq > plan.minSeq) return undefined;
+    const out: JournalEntry[] = [];
+    for (const batch of this.recent) {
+      const n = batch.offsets.length;
+      const from = Math.max(0, plan.minSeq - batch.firstSeq);
+      const to = Math.min(n - 1, plan.maxSeq - batch.firstSeq);
+      for (let i = from; i <= to; i++) {
+        const rt = batch.realtimes[i]!;
+        if (rt < plan.minRt || rt > plan.maxRt || (plan.priorityMask & priorityBit(batch.priorities[i]!)) === 0) continue;
+        if (plan.units && !plan.units.has(batch.units[i] ?? '')) continue;
+        const end = i + 1 < n ? batch.offsets[i + 1]! : batch.records.used;
+        const raw = decodePayload(batch.records.buf, batch.offsets[i]!, end);
+        const fields = JSON.parse(raw.json) as Record<string, string>;
+        if (plan.matches.length > 0 && !fieldsMatch(fields, plan)) continue;
+        out.push(this.toEntry(raw, fields));
+      }
+    }
+    return out;
   }
 
   private async createSegment(firstSeq: number): Promise<Active> {

@@ -70,6 +70,38 @@ test('follow yields the selected history, then new entries, and stops on abort',
   }
 });
 
+test('follow applies every filter to new entries, across many batches and a rotation', async () => {
+  const dir = tempDir();
+  const store = await openStore(dir.path, { flushInterval: '5ms', maxFileSize: '8KiB' });
+  try {
+    const ac = new AbortController();
+    const seen: string[] = [];
+    const query = { units: ['x.service'], priority: { max: 3 }, matches: { SYSLOG_IDENTIFIER: ['app'] }, lines: 0 };
+    const done = (async () => {
+      for await (const e of store.follow(query, ac.signal)) {
+        seen.push(`${e.fields.MESSAGE}@${e.fields.PRIORITY}`);
+        if (seen.length === 20) ac.abort();
+      }
+    })();
+    await new Promise((r) => setTimeout(r, 20));
+    const expected: string[] = [];
+    for (let i = 0; i < 200; i++) {
+      const unit = i % 2 ? 'x.service' : 'y.service';
+      const priority = i % 4 === 1 ? 3 : 6;
+      const ident = i % 3 === 0 ? 'other' : 'app';
+      await store.append({ MESSAGE: `m${i} ${'.'.repeat(80)}`, PRIORITY: String(priority), _SYSTEMD_UNIT: unit, SYSLOG_IDENTIFIER: ident });
+      if (unit === 'x.service' && priority <= 3 && ident === 'app' && expected.length < 20) expected.push(`m${i} ${'.'.repeat(80)}@${priority}`);
+      if (i % 7 === 0) await new Promise((r) => setTimeout(r, 1));
+    }
+    await done;
+    assert.equal(seen, expected);
+    assert.ok(store.usage().files > 1, 'the entries spread over several segments');
+  } finally {
+    await store.close();
+    dir.cleanup();
+  }
+});
+
 test('follow ends when aborted while idle, on break, and on close', async () => {
   const dir = tempDir();
   const store = await openStore(dir.path, { flushInterval: '5ms' });
