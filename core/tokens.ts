@@ -1,7 +1,7 @@
 import type { Registry } from 'prom-client';
 import type { ExecRuntime } from './contracts/exec-runtime.js';
 import type { ApiEndpoint, HealthCheck, HttpRoute, VersionInfo } from './contracts/http-route.js';
-import type { Journal } from './contracts/journal.js';
+import type { Journal, JournalWriters } from './contracts/journal.js';
 import type { KvStore } from './contracts/kv-store.js';
 import type { SchedulingConstraint } from './contracts/scheduling-constraint.js';
 import type { UnitManager } from './contracts/unit-manager.js';
@@ -34,6 +34,8 @@ export const CORE = Object.freeze({
   ExecRuntime: token<ExecRuntime>('core.ExecRuntime'),
   /** One: the node's journal. */
   Journal: token<Journal>('core.Journal'),
+  /** One: stream ingestion and supervisor messages, from the journal plugin. */
+  JournalWriters: token<JournalWriters>('core.JournalWriters'),
   /** Many: placement rules of the cluster scheduler. */
   SchedulingConstraint: token<SchedulingConstraint>('core.SchedulingConstraint'),
 });

@@ -5,6 +5,8 @@ export interface ExecSpec {
   unit: string;
   /** Program and arguments after systemd's command-line expansion; never run through a shell. */
   argv: readonly string[];
+  /** The file to execute when it is not argv[0] (the `@` prefix of Exec*=). */
+  program?: string;
   env: Readonly<Record<string, string>>;
   cwd?: string;
   user?: string;
@@ -30,6 +32,11 @@ export interface ExecHandle {
   kill(signal: NodeJS.Signals, scope?: 'main' | 'all'): Promise<void>;
   /** Resolves once the process has exited and been reaped. */
   readonly exited: Promise<ExitStatus>;
+  /**
+   * Processes still alive that belong to this handle (its process group), the main one included
+   * while it runs. Runtimes without such a notion leave it out; the supervisor then waits for `exited`.
+   */
+  remaining?(): number[];
 }
 
 export type RuntimeVerdict = { ok: true } | { ok: false; reason: string };

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { CORE, definePlugin, FLOTILLA_VERSION, type Journal } from '../../core/index.js';
 import { journalConfigSchema, type JournalConfig } from './config.js';
+import { JournalWritersOf } from './journal-writers.js';
 import { JournalMaintenanceRoutes } from './maintenance-routes.js';
 import { JournalRoutes } from './routes.js';
 import { JournalStore } from './store/journal-store.js';
@@ -23,11 +24,12 @@ export default definePlugin<JournalConfig>({
   description: "The node's journal: structured, indexed log entries with journalctl's queries.",
   config: journalConfigSchema,
   configToken: JOURNAL.Config,
-  register({ container }) {
+  register({ container, config, log }) {
     const holder = new OpenJournal();
     container.register(JOURNAL.Open, { useValue: holder });
     container.register(JOURNAL.Store, { useFactory: () => holder.get() });
     container.register(CORE.Journal, { useFactory: (): Journal => holder.get() });
+    container.register(CORE.JournalWriters, { useValue: new JournalWritersOf(() => holder.get(), config.lineMax, log) });
     container.register(CORE.HttpRoute, { useClass: JournalRoutes });
     container.register(CORE.HttpRoute, { useClass: JournalMaintenanceRoutes });
   },

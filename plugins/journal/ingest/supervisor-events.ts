@@ -1,4 +1,5 @@
-import type { Disposable, Journal, Logger, UnitManager, UnitStateChange } from '../../../core/index.js';
+import { constants } from 'node:os';
+import type { Disposable, Journal, JournalProcessExit, Logger, UnitManager, UnitStateChange } from '../../../core/index.js';
 
 /**
  * The supervisor's own messages about a unit, as systemd writes them ("Starting x...", "Started x.",
@@ -45,17 +46,11 @@ export function unitStateEntry(change: UnitStateChange): Record<string, string> 
   return fields;
 }
 
-export interface ProcessExit {
-  unit: string;
-  pid: number;
-  code?: number | null;
-  signal?: string | null;
-}
 
 /** "Main process exited, code=exited, status=1/FAILURE", as systemd logs a unit's main process exit. */
-export function processExitEntry(exit: ProcessExit): Record<string, string> {
+export function processExitEntry(exit: JournalProcessExit): Record<string, string> {
   const clean = exit.signal == null && (exit.code ?? 0) === 0;
-  const how = exit.signal != null ? `code=killed, status=${exit.signal}` : `code=exited, status=${exit.code ?? 0}${clean ? '/SUCCESS' : '/FAILURE'}`;
+  const how = exit.signal != null ? `code=killed, status=${signalNumber(exit.signal) ?? '?'}/${exit.signal.replace(/^SIG/, '')}` : `code=exited, status=${exit.code ?? 0}${clean ? '/SUCCESS' : '/FAILURE'}`;
   const fields: Record<string, string> = {
     MESSAGE: `${exit.unit}: Main process exited, ${how}`,
     PRIORITY: clean ? '6' : '5',
@@ -75,4 +70,8 @@ export function journalUnitEvents(units: UnitManager, journal: Pick<Journal, 'ap
     const entry = unitStateEntry(change);
     if (entry) journal.append(entry).catch((err: unknown) => log.warn({ err, unit: change.name }, 'could not journal unit event'));
   });
+}
+
+function signalNumber(signal: string): number | undefined {
+  return (constants.signals as Record<string, number | undefined>)[signal];
 }

@@ -103,6 +103,7 @@ test('supervisor events read like systemd', () => {
   assert.is(failed?.PRIORITY, '4');
   assert.is(processExitEntry({ unit: 'a.service', pid: 9, code: 1 }).MESSAGE, 'a.service: Main process exited, code=exited, status=1/FAILURE');
   assert.is(processExitEntry({ unit: 'a.service', pid: 9, signal: 'SIGKILL' }).EXIT_CODE, 'killed');
+  assert.is(processExitEntry({ unit: 'a.service', pid: 9, signal: 'SIGKILL' }).MESSAGE, 'a.service: Main process exited, code=killed, status=9/KILL');
 });
 
 test('config defaults follow journald', () => {
