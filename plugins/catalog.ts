@@ -7,4 +7,5 @@ import type { PluginCatalog } from '../core/index.js';
 export const BUILTIN_PLUGINS: PluginCatalog = Object.freeze({
   'raft-kv': async () => (await import('./raft-kv/index.js')).default,
   journal: async () => (await import('./journal/index.js')).default,
+  'systemd-unit': async () => (await import('./systemd-unit/index.js')).default,
 });

@@ -15,6 +15,8 @@ export interface UnitStatus {
   since?: Date;
   /** Hash of the unit's text as loaded, so a changed unit can be replaced. */
   hash?: string;
+  /** systemd's Result= of the last run: success, exit-code, signal, timeout, watchdog, start-limit-hit, … */
+  result?: string;
 }
 
 export interface UnitStateChange {

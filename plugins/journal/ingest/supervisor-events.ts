@@ -8,7 +8,9 @@ import type { Disposable, Journal, JournalProcessExit, Logger, UnitManager, Unit
  */
 export function unitStateEntry(change: UnitStateChange): Record<string, string> | undefined {
   const { name, current, previous } = change;
-  if (current.activeState === previous.activeState && current.subState === previous.subState) return undefined;
+  if (current.subState === 'auto-restart' && previous.subState !== 'auto-restart') return restartEntry(change);
+  // Sub-state steps inside one state (start-pre → start) are not news; leaving auto-restart is a new start.
+  if (current.activeState === previous.activeState && previous.subState !== 'auto-restart') return undefined;
   const label = current.description ?? name;
   let message: string;
   let priority = 6;
@@ -29,7 +31,7 @@ export function unitStateEntry(change: UnitStateChange): Record<string, string> 
       message = `Stopped ${label}.`;
       break;
     case 'failed':
-      message = `${name}: Failed with result '${current.subState}'.`;
+      message = `${name}: Failed with result '${current.result ?? current.subState}'.`;
       priority = 4;
       break;
   }
@@ -46,6 +48,19 @@ export function unitStateEntry(change: UnitStateChange): Record<string, string> 
   return fields;
 }
 
+
+function restartEntry({ name, current }: UnitStateChange): Record<string, string> {
+  const failed = current.result !== undefined && current.result !== 'success';
+  return {
+    MESSAGE: failed ? `${name}: Failed with result '${current.result}'; scheduled restart job.` : `${name}: Scheduled restart job.`,
+    PRIORITY: failed ? '4' : '6',
+    SYSLOG_IDENTIFIER: 'flotilla',
+    UNIT: name,
+    _SYSTEMD_UNIT: name,
+    JOB_STATE: current.activeState,
+    UNIT_SUBSTATE: current.subState,
+  };
+}
 
 /** "Main process exited, code=exited, status=1/FAILURE", as systemd logs a unit's main process exit. */
 export function processExitEntry(exit: JournalProcessExit): Record<string, string> {

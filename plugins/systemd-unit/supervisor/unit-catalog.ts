@@ -1,0 +1,101 @@
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { buildDefinition } from '../unit-file/definition-builder.js';
+import type { SpecifierContext, UnitDefaults, UnitDefinition } from '../unit-file/definition.js';
+import { disableUnit, enableUnit, requiredBy, unitFileState, wantedBy } from '../unit-file/links.js';
+import { UnitLoader, type LoadedUnit } from '../unit-file/loader.js';
+import { parseUnitText } from '../unit-file/syntax.js';
+import { isValidUnitName } from '../unit-file/unit-name.js';
+import type { UnitFileState } from '../unit-control.js';
+import type { SourcedUnit, UnitSource } from './unit-source.js';
+
+/** Targets that exist even without a file, as systemd ships them. */
+const BUILTIN_TARGETS: Readonly<Record<string, string>> = {
+  'default.target': '[Unit]\nDescription=Default target\nRequires=multi-user.target\nAfter=multi-user.target\n',
+  'multi-user.target': '[Unit]\nDescription=Multi-User System\n',
+};
+
+/** Units from the search path: parsed, drop-ins applied, typed, with `.wants/`/`.requires/` links as dependencies. */
+export class UnitCatalog implements UnitSource {
+  private readonly loader: UnitLoader;
+
+  constructor(
+    readonly searchPath: readonly string[],
+    private readonly specifiers: SpecifierContext,
+    private readonly defaults: UnitDefaults,
+  ) {
+    this.loader = new UnitLoader(searchPath);
+  }
+
+  private get writeDir(): string {
+    return this.searchPath[0]!;
+  }
+
+  async read(name: string): Promise<SourcedUnit> {
+    if (!isValidUnitName(name)) return { name, loadState: 'not-found', reason: `${name} is not a valid unit name` };
+    let loaded = await this.loader.load(name);
+    if (loaded.notFound && BUILTIN_TARGETS[name]) loaded = this.builtin(name);
+    if (loaded.masked) return { name, loadState: 'masked', reason: 'the unit is masked' };
+    if (loaded.notFound) return { name, loadState: 'not-found', reason: `Unit ${name} not found.` };
+    const definition = buildDefinition(loaded, this.specifiers, this.defaults);
+    definition.deps.wants.push(...(await wantedBy(this.searchPath, name)).filter((u) => !definition.deps.wants.includes(u)));
+    definition.deps.requires.push(...(await requiredBy(this.searchPath, name)).filter((u) => !definition.deps.requires.includes(u)));
+    // What a target wants starts before the target counts as reached.
+    if (definition.kind === 'target') for (const u of [...definition.deps.wants, ...definition.deps.requires]) if (!definition.deps.after.includes(u)) definition.deps.after.push(u);
+    const errors = definition.diagnostics.filter((d) => d.severity === 'error');
+    if (errors.length > 0) {
+      return { name, loadState: 'bad-setting', definition, reason: errors.map((d) => `${d.file}:${d.line}: ${d.message}`).join('; ') };
+    }
+    return { name, loadState: 'loaded', definition };
+  }
+
+  private builtin(name: string): LoadedUnit {
+    const text = BUILTIN_TARGETS[name]!;
+    return {
+      name,
+      aliases: [],
+      fragmentPath: undefined,
+      dropInPaths: [],
+      texts: [{ path: `(builtin)/${name}`, text }],
+      sections: parseUnitText(text, `(builtin)/${name}`).sections,
+      diagnostics: [],
+      masked: false,
+      notFound: false,
+    };
+  }
+
+  async names(): Promise<string[]> {
+    const entries = await this.loader.listUnitFiles();
+    return entries.map((e) => e.name).filter((n) => !n.includes('@.'));
+  }
+
+  async write(name: string, content: string): Promise<void> {
+    if (!isValidUnitName(name)) throw new TypeError(`${name} is not a valid unit name`);
+    await mkdir(this.writeDir, { recursive: true });
+    const file = path.join(this.writeDir, name);
+    await writeFile(`${file}.tmp`, content);
+    await rename(`${file}.tmp`, file);
+  }
+
+  async remove(name: string): Promise<void> {
+    await rm(path.join(this.writeDir, name), { force: true });
+  }
+
+  enable(definition: UnitDefinition): Promise<string[]> {
+    return enableUnit(definition, this.writeDir);
+  }
+
+  disable(name: string): Promise<string[]> {
+    return disableUnit(name, this.writeDir);
+  }
+
+  fileState(name: string): Promise<UnitFileState> {
+    return unitFileState(this.searchPath, name);
+  }
+
+  async files(name: string): Promise<{ path: string; text: string }[]> {
+    const loaded = await this.loader.load(name);
+    if (loaded.notFound && BUILTIN_TARGETS[name]) return [{ path: `(builtin)/${name}`, text: BUILTIN_TARGETS[name] }];
+    return loaded.texts.map((t) => ({ path: t.path, text: t.text }));
+  }
+}
