@@ -1,6 +1,7 @@
 import { constants } from 'node:os';
 import path from 'node:path';
 import type { ExecRecord, UnitStatusDetail } from './unit-control.js';
+import { exitStatusName } from './unit-file/exit-status-names.js';
 
 export interface StatusFormatOptions {
   color: boolean;
@@ -21,41 +22,6 @@ const ANSI = {
 const LABEL_WIDTH = 12;
 const CONTINUATION = ' '.repeat(LABEL_WIDTH + 1);
 const TREE_RIGHT = '└─';
-
-/** Exit codes systemd names in status output (the LSB ones and its own 200+ codes). */
-const EXIT_STATUS_NAMES: Readonly<Record<number, string>> = {
-  0: 'SUCCESS',
-  1: 'FAILURE',
-  2: 'INVALIDARGUMENT',
-  3: 'NOTIMPLEMENTED',
-  4: 'NOPERMISSION',
-  5: 'NOTINSTALLED',
-  6: 'NOTCONFIGURED',
-  7: 'NOTRUNNING',
-  200: 'CHDIR',
-  201: 'NICE',
-  202: 'FDS',
-  203: 'EXEC',
-  204: 'MEMORY',
-  205: 'LIMITS',
-  206: 'OOM_ADJUST',
-  207: 'SIGNAL_MASK',
-  208: 'STDIN',
-  209: 'STDOUT',
-  210: 'CHROOT',
-  211: 'IOPRIO',
-  212: 'TIMERSLACK',
-  213: 'SECUREBITS',
-  214: 'SETSCHEDULER',
-  215: 'CPUAFFINITY',
-  216: 'GROUP',
-  217: 'USER',
-  218: 'CAPABILITIES',
-  219: 'CGROUP',
-  220: 'SETSID',
-  221: 'CONFIRM',
-  222: 'STDERR',
-};
 
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 
@@ -168,7 +134,7 @@ function exitText(exec: ExecRecord): string {
   }
   const status = Number(exec.status);
   if (!Number.isInteger(status)) return 'code=exited, status=?';
-  const name = EXIT_STATUS_NAMES[status];
+  const name = exitStatusName(status);
   return `code=exited, status=${status}${name ? `/${name}` : ''}`;
 }
 

@@ -1,14 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { ExecHandle, ExecRuntime, ExecSpec, JournalWriters, Logger } from '../../../core/index.js';
+import { EXEC_SEARCH_PATH } from '../process/executable.js';
 import { parseEnvironmentFile } from '../unit-file/environment.js';
-import { expandWordVariables } from '../unit-file/exec-command.js';
+import { expandArgv } from '../unit-file/exec-command.js';
 import type { ExecCommand, ServiceSettings, UnitDefinition } from '../unit-file/definition.js';
 import { pipeUnitOutput } from '../unit-output.js';
 import { LaunchError, type ExecSetting, type Launcher } from './launcher.js';
 
-/** The PATH systemd gives services. */
-export const SERVICE_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+/** The PATH systemd gives services: its fixed program search path. */
+export const SERVICE_PATH = EXEC_SEARCH_PATH.join(':');
 
 /** Records unit process groups so that a node killed hard can stop them when it starts again. */
 export interface ProcessRecorder {
@@ -35,7 +36,7 @@ export class CommandLauncher implements Launcher {
   async launch(unit: UnitDefinition, command: ExecCommand, setting: ExecSetting, extraEnv: Readonly<Record<string, string>>): Promise<ExecHandle> {
     const svc = unit.service!;
     const env = { ...(await serviceEnvironment(svc)), ...extraEnv };
-    const argv = command.noEnvExpansion ? [command.argv0, ...command.args] : [command.argv0, ...command.args].flatMap((w) => expandWordVariables(w, env));
+    const argv = expandArgv(command, env);
     const credentials = command.fullPrivileges || command.skipCredentials ? {} : { user: svc.user, group: svc.group };
     const spec: ExecSpec = {
       unit: unit.name,

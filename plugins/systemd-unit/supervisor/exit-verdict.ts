@@ -1,7 +1,8 @@
-import { constants } from 'node:os';
 import type { ExitStatus } from '../../../core/index.js';
 import type { ExitStatusSet, RestartPolicy, ServiceType } from '../unit-file/definition.js';
 import type { UnitResult } from '../unit-control.js';
+import { exitStatusName } from '../unit-file/exit-status-names.js';
+import { signalNumber } from '../unit-file/values.js';
 
 /** Signals a daemon is expected to die of when asked to stop: a clean end (not for oneshot). */
 const CLEAN_SIGNALS: ReadonlySet<string> = new Set(['SIGHUP', 'SIGINT', 'SIGTERM', 'SIGPIPE']);
@@ -63,21 +64,6 @@ export function shouldRestart(rules: RestartRules, cause: ExitCause, status?: Ex
   return RESTARTS_ON[rules.restart].has(cause);
 }
 
-const EXIT_NAMES: Readonly<Record<number, string>> = {
-  0: 'SUCCESS',
-  1: 'FAILURE',
-  2: 'INVALIDARGUMENT',
-  3: 'NOTIMPLEMENTED',
-  4: 'NOPERMISSION',
-  5: 'NOTINSTALLED',
-  6: 'NOTCONFIGURED',
-  7: 'NOTRUNNING',
-  200: 'CHDIR',
-  203: 'EXEC',
-  216: 'GROUP',
-  217: 'USER',
-};
-
 /** `code=exited, status=1/FAILURE` or `code=killed, status=9/KILL`, as systemd describes a process end. */
 export function describeExit(status: ExitStatus): { code: 'exited' | 'killed'; status: string } {
   if (status.signal) {
@@ -85,11 +71,7 @@ export function describeExit(status: ExitStatus): { code: 'exited' | 'killed'; s
     return { code: 'killed', status: `${number ?? '?'}/${status.signal.replace(/^SIG/, '')}` };
   }
   const code = status.code ?? 0;
-  const name = EXIT_NAMES[code];
+  const name = exitStatusName(code);
   return { code: 'exited', status: name ? `${code}/${name}` : String(code) };
 }
 
-
-export function signalNumber(signal: string): number | undefined {
-  return (constants.signals as Record<string, number>)[signal];
-}

@@ -7,6 +7,7 @@ import { CalledOff, delay, sleep, unlessAborted } from './deferred.js';
 import { describeExit, exitCause, resultOf, shouldRestart, type ExitCause } from './exit-verdict.js';
 import { LaunchError, type ExecSetting, type Launcher } from './launcher.js';
 import type { NotifyChannel, NotifyChannels, NotifyMessage } from './notify-channel.js';
+import { RunnerState } from './runner-state.js';
 import { StartLimit } from './start-limit.js';
 
 export interface RunnerContext {
@@ -52,19 +53,7 @@ const FORCED_KILL_WAIT_MS = 5000;
  * with KillMode=, Restart= with RestartSec= and the start limit, reload and the watchdog.
  * Jobs on one unit run one at a time; a stop calls off a start that is still running.
  */
-export class ServiceRunner {
-  activeState: UnitActiveState = 'inactive';
-  subState = 'dead';
-  result: UnitResult = 'success';
-  since?: Date;
-  inactiveSince?: Date;
-  statusText?: string;
-  restarts = 0;
-  conditionResult = true;
-  conditionFailed?: string;
-  mainExec?: ExecRecord;
-  controlExecs: ExecRecord[] = [];
-
+export class ServiceRunner extends RunnerState {
   private main?: MainProcess;
   private readonly handles = new Set<ExecHandle>();
   private jobs: Promise<unknown> = Promise.resolve();
@@ -80,18 +69,15 @@ export class ServiceRunner {
   private started = false;
 
   constructor(
-    public definition: UnitDefinition,
+    definition: UnitDefinition,
     private readonly ctx: RunnerContext,
   ) {
+    super(definition, (previous) => ctx.changed(previous));
     this.startLimit = new StartLimit(usToMs(definition.startLimitIntervalUs), definition.startLimitBurst);
   }
 
   private get service(): ServiceSettings {
     return this.definition.service!;
-  }
-
-  get name(): string {
-    return this.definition.name;
   }
 
   get mainPid(): number | undefined {
@@ -664,13 +650,6 @@ export class ServiceRunner {
     await channel?.close().catch(() => undefined);
   }
 
-  private setState(activeState: UnitActiveState, subState: string): void {
-    if (this.activeState === activeState && this.subState === subState) return;
-    const previous = { activeState: this.activeState, subState: this.subState };
-    this.activeState = activeState;
-    this.subState = subState;
-    this.ctx.changed(previous);
-  }
 }
 
 function alive(pid: number): boolean {

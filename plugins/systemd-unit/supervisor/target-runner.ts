@@ -1,31 +1,17 @@
-import type { UnitActiveState, UnitStatus } from '../../../core/index.js';
 import type { UnitDefinition } from '../unit-file/definition.js';
-import type { ExecRecord, UnitResult } from '../unit-control.js';
 import { evaluateConditions, type ConditionHost } from './conditions.js';
+import { RunnerState, type StateListener } from './runner-state.js';
 
 /** A `.target` unit: a synchronization point with no processes, active once started. */
-export class TargetRunner {
-  activeState: UnitActiveState = 'inactive';
-  subState = 'dead';
-  result: UnitResult = 'success';
-  since?: Date;
-  inactiveSince?: Date;
-  statusText?: string;
-  restarts = 0;
-  conditionResult = true;
-  conditionFailed?: string;
-  mainExec?: ExecRecord;
-  controlExecs: ExecRecord[] = [];
+export class TargetRunner extends RunnerState {
   readonly mainPid = undefined;
 
   constructor(
-    public definition: UnitDefinition,
+    definition: UnitDefinition,
     private readonly host: ConditionHost,
-    private readonly changed: (previous: Pick<UnitStatus, 'activeState' | 'subState'>) => void,
-  ) {}
-
-  get name(): string {
-    return this.definition.name;
+    changed: StateListener,
+  ) {
+    super(definition, changed);
   }
 
   tasks(): number[] {
@@ -43,13 +29,13 @@ export class TargetRunner {
     if (!outcome.asserted) throw new Error(`an assertion failed: ${outcome.failed}`);
     if (!outcome.ok) return;
     this.since = new Date();
-    this.set('active', 'active');
+    this.setState('active', 'active');
   }
 
   async stop(): Promise<void> {
     if (this.activeState === 'inactive') return;
     this.inactiveSince = new Date();
-    this.set('inactive', 'dead');
+    this.setState('inactive', 'dead');
   }
 
   async restart(): Promise<void> {
@@ -67,12 +53,6 @@ export class TargetRunner {
     await this.stop();
   }
 
-  private set(activeState: UnitActiveState, subState: string): void {
-    const previous = { activeState: this.activeState, subState: this.subState };
-    this.activeState = activeState;
-    this.subState = subState;
-    this.changed(previous);
-  }
 }
 
 export type UnitRunner = TargetRunner | import('./service-runner.js').ServiceRunner;

@@ -1,9 +1,5 @@
-import { accessSync, constants, statSync } from 'node:fs';
 import type { ExecCommand, UnitDiagnostic } from './definition.js';
 import { isWordSeparator, readWord, skipSeparators, splitWords, unknownEscapesMessage } from './quoting.js';
-
-/** Where systemd looks up a program given without a directory. */
-export const EXEC_SEARCH_PATH = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'] as const;
 
 const PATH_MAX = 4096;
 const NAME_MAX = 255;
@@ -193,37 +189,8 @@ function simplifyPath(path: string): string {
   return '/' + parts.join('/');
 }
 
-/** A bare program name looked up in EXEC_SEARCH_PATH (not $PATH), or undefined when none is there. */
-export function resolveProgram(name: string, exists: (path: string) => boolean = isExecutableFile): string | undefined {
-  if (name.startsWith('/')) return name;
-  for (const dir of EXEC_SEARCH_PATH) {
-    const candidate = `${dir}/${name}`;
-    if (exists(candidate)) return candidate;
-  }
-  return undefined;
-}
-
-export function isExecutableFile(path: string): boolean {
-  try {
-    if (!statSync(path).isFile()) return false;
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** A bare program name found nowhere in the search path (systemd's exit status 203/EXEC). */
-export class ProgramNotFoundError extends Error {
-  readonly code = 'ENOENT';
-  constructor(readonly program: string) {
-    super(`program '${program}' not found in ${EXEC_SEARCH_PATH.join(':')}`);
-    this.name = 'ProgramNotFoundError';
-  }
-}
-
 /**
- * What to execute for a command in an environment, at spawn time. Unless the command has the `:`
+ * A command's argv in an environment, at spawn time (the runtime resolves the program). Unless the command has the `:`
  * prefix, every word of argv (argv[0] included, the program path not):
  * - that is `$NAME` as a whole becomes the value split on whitespace (quotes respected, then
  *   removed) into zero or more words; an unset variable gives no word. The name is everything
@@ -231,16 +198,9 @@ export class ProgramNotFoundError extends Error {
  * - otherwise has `${NAME}` replaced by the whole value (unset: empty), `$$` by `$`; other `$`
  *   text, and `${NAME:-x}` forms, stay as written.
  */
-export function expandCommandLine(
-  cmd: ExecCommand,
-  env: Readonly<Record<string, string>>,
-  exists: (path: string) => boolean = isExecutableFile,
-): { file: string; argv: string[] } {
-  const file = resolveProgram(cmd.path, exists);
-  if (file === undefined) throw new ProgramNotFoundError(cmd.path);
+export function expandArgv(cmd: ExecCommand, env: Readonly<Record<string, string>>): string[] {
   const words = [cmd.argv0, ...cmd.args];
-  if (cmd.noEnvExpansion) return { file, argv: words };
-  return { file, argv: words.flatMap((word) => expandWordVariables(word, env)) };
+  return cmd.noEnvExpansion ? words : words.flatMap((word) => expandWordVariables(word, env));
 }
 
 /** One argv word after environment substitution: zero or more words. */

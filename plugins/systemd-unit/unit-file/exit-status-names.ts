@@ -71,3 +71,11 @@ export const EXIT_STATUS_NAMES: Readonly<Record<string, number>> = {
   CREDENTIALS: 243,
   BPF: 245,
 };
+
+const NAME_OF_CODE = new Map<number, string>();
+for (const [name, code] of Object.entries(EXIT_STATUS_NAMES)) if (!NAME_OF_CODE.has(code)) NAME_OF_CODE.set(code, name);
+
+/** The name systemd shows after an exit code (`1/FAILURE`, `203/EXEC`), when it has one. */
+export function exitStatusName(code: number): string | undefined {
+  return NAME_OF_CODE.get(code);
+}

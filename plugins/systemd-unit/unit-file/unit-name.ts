@@ -62,7 +62,8 @@ export function isValidUnitName(name: string): boolean {
   return unitNameProblem(name) === undefined;
 }
 
-function unitNameProblem(name: string): string | undefined {
+/** What is wrong with a unit name, in a few words; undefined when it is valid. */
+export function unitNameProblem(name: string): string | undefined {
   if (name === '') return 'empty';
   if (Buffer.byteLength(name, 'utf8') > MAX_UNIT_NAME_LENGTH) return `longer than ${MAX_UNIT_NAME_LENGTH} bytes`;
   const dot = name.lastIndexOf('.');

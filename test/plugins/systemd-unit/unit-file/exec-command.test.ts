@@ -1,14 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { ExecCommand, UnitDiagnostic } from '../../../../plugins/systemd-unit/unit-file/definition.js';
-import {
-  EXEC_SEARCH_PATH,
-  ExecSyntaxError,
-  expandCommandLine,
-  parseExecSetting,
-  ProgramNotFoundError,
-  resolveProgram,
-} from '../../../../plugins/systemd-unit/unit-file/exec-command.js';
+import { ExecSyntaxError, expandArgv, parseExecSetting } from '../../../../plugins/systemd-unit/unit-file/exec-command.js';
 
 const test = suite('systemd-unit: exec command lines');
 
@@ -208,7 +201,7 @@ function command(value: string): ExecCommand {
 }
 
 const ENV = { FOO: 'BAR BAR', BAR: 'waldo', Q: `one "two three" 'four'`, EMPTY: '', BS: 'a\\ b c' };
-const argvOf = (value: string, env: Record<string, string> = ENV) => expandCommandLine(command(value), env).argv;
+const argvOf = (value: string, env: Record<string, string> = ENV) => expandArgv(command(value), env);
 
 // Vectors from systemd's own tests of its argv expansion.
 test('environment expansion matches systemd', () => {
@@ -275,32 +268,13 @@ test('the : prefix turns expansion off', () => {
 });
 
 test('argv[0] is expanded too, the program path never', () => {
-  const result = expandCommandLine(command('@/bin/sh ${BAR} -c $FOO'), ENV);
-  assert.equal(result, { file: '/bin/sh', argv: ['waldo', '-c', 'BAR', 'BAR'] });
+  const cmd = command('@/bin/sh ${BAR} -c $FOO');
+  assert.is(cmd.path, '/bin/sh');
+  assert.equal(expandArgv(cmd, ENV), ['waldo', '-c', 'BAR', 'BAR']);
 });
 
 test('env keys are looked up as own properties only', () => {
   assert.equal(argvOf('/bin/x $toString ${constructor}'), ['/bin/x', '']);
-});
-
-test('bare programs resolve in the fixed search path, in order', () => {
-  assert.equal([...EXEC_SEARCH_PATH], ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin']);
-  const present = new Set(['/usr/bin/sleep', '/usr/local/bin/sleep', '/bin/true']);
-  const exists = (p: string) => present.has(p);
-  assert.is(resolveProgram('sleep', exists), '/usr/local/bin/sleep');
-  assert.is(resolveProgram('true', exists), '/bin/true');
-  assert.is(resolveProgram('nope', exists), undefined);
-  assert.is(resolveProgram('/opt/x', () => false), '/opt/x', 'absolute paths are not looked up');
-
-  assert.equal(expandCommandLine(command('sleep 5'), {}, exists), { file: '/usr/local/bin/sleep', argv: ['sleep', '5'] });
-  assert.throws(() => expandCommandLine(command('nope'), {}, exists), (e: unknown) => e instanceof ProgramNotFoundError && e.code === 'ENOENT');
-});
-
-test('the default existence check finds real executables', () => {
-  const sh = resolveProgram('sh');
-  assert.ok(sh !== undefined && EXEC_SEARCH_PATH.some((dir) => sh === `${dir}/sh`), String(sh));
-  assert.is(resolveProgram('passwd', (p) => p === '/etc/passwd'), undefined, 'only the search path is used');
-  assert.is(resolveProgram('definitely-not-a-program-4242'), undefined);
 });
 
 test.run();
