@@ -509,7 +509,9 @@ export class ServiceRunner extends RunnerState {
         if (outcome === 'timeout') break;
       }
     }
-    if (this.handles.size > 0) await this.killAll('SIGKILL');
+    // KillMode=process and none leave the other processes running, as systemd does; they are no longer tracked.
+    if (svc.killMode === 'process' || svc.killMode === 'none') this.handles.clear();
+    else if (this.handles.size > 0) await this.killAll('SIGKILL');
     this.main = undefined;
     await this.closeNotify();
     this.result = finalResult;
@@ -539,7 +541,9 @@ export class ServiceRunner extends RunnerState {
       case 'none':
         break;
     }
-    const gone = await this.waitQuiet(svc.killMode === 'process' || svc.killMode === 'none' ? main : undefined, stopMs);
+    if ((svc.killMode === 'process' || svc.killMode === 'none') && !main) return true;
+    // control-group waits for every process; the others for the main process (mixed then kills the rest).
+    const gone = await this.waitQuiet(svc.killMode === 'control-group' ? undefined : main, stopMs);
     if (gone) {
       if (svc.killMode === 'mixed') await this.killAll('SIGKILL');
       return true;

@@ -3,7 +3,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { processesInGroup } from '../../../../plugins/systemd-unit/process/process-group.js';
 import { UnitJobError } from '../../../../plugins/systemd-unit/unit-control.js';
-import { alive, bench, until, type Bench } from './harness.js';
+import { alive, bench, sleep, until, type Bench } from './harness.js';
 
 const test = suite('systemd-unit: service lifecycle');
 
@@ -142,14 +142,26 @@ test('a stop that SIGTERM does not end escalates to SIGKILL after TimeoutStopSec
   assert.is((await b.supervisor.detail('stubborn.service')).result, 'timeout');
 });
 
-test('KillMode=process signals only the main process; control-group all of them', async () => {
+test('KillMode=process signals only the main process and leaves the rest running', async () => {
   b.unit('proc.service', `[Service]\nKillMode=process\nExecStart=/bin/sh -c 'sleep 300 & echo $$! > ${b.file('child.pid')}; wait'\n`);
   await b.supervisor.start('proc.service');
   await until('child pid', () => b.exists('child.pid') && b.read('child.pid').trim() !== '');
   const child = Number(b.read('child.pid'));
   await b.supervisor.stop('proc.service');
+  await sleep(200);
   assert.ok(alive(child), 'KillMode=process leaves the child running');
   process.kill(child, 'SIGKILL');
+});
+
+test('KillMode=mixed: SIGTERM to the main process, SIGKILL to the rest once it is gone', async () => {
+  b.unit('mixed.service', `[Service]\nKillMode=mixed\nTimeoutStopSec=30\nExecStart=/bin/sh -c "sh -c 'trap \\"\\" TERM; echo \\$\\$ > ${b.file('stubborn.pid')}; while true; do sleep 0.05; done' & wait"\n`);
+  await b.supervisor.start('mixed.service');
+  await until('child pid', () => b.exists('stubborn.pid') && b.read('stubborn.pid').trim() !== '');
+  const child = Number(b.read('stubborn.pid'));
+  const stopped = await b.supervisor.stop('mixed.service');
+  assert.is(stopped.activeState, 'inactive');
+  assert.not.ok(b.states('mixed.service').includes('deactivating/stop-sigkill'), 'no wait for TimeoutStopSec');
+  await until('child killed', () => !alive(child));
 });
 
 test('a unit that forks a thousand children is stopped completely', async () => {
