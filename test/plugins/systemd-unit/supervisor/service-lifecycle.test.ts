@@ -29,8 +29,8 @@ test('Type=simple: active at once, Main PID, stop ends the whole process group',
   assert.is(stopped.subState, 'dead');
   assert.equal(processesInGroup(pid), []);
   assert.equal(b.states('app.service'), ['activating/start-pre', 'activating/start', 'active/running', 'deactivating/stop-sigterm', 'inactive/dead']);
+  await until('the unit output in the journal', async () => (await b.messages('app.service')).includes('hello'));
   const messages = await b.messages('app.service');
-  assert.ok(messages.includes('hello'), 'the unit output is in the journal');
   assert.ok(messages.includes('Started Demo app.'));
   assert.ok(messages.includes('Stopped Demo app.'));
 });
