@@ -66,9 +66,20 @@ export function isGone(stat: ProcessStat | undefined): boolean {
  * only those started since, so that a group reusing a recycled pgid is not taken for the old one.
  */
 export function processesInGroup(pgid: number, notBefore = 0): number[] {
+  if (!groupExists(pgid)) return [];
   return allProcesses()
     .filter((stat) => stat.pgrp === pgid && stat.startTime >= notBefore && !isGone(stat))
     .map((stat) => stat.pid);
+}
+
+/** kill(-pgid, 0): cheap, and exact when the answer is no (a zombie member still counts as yes). */
+export function groupExists(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** Field 22 of /proc/<pid>/stat, or undefined when the process is gone. */

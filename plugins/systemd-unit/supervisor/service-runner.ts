@@ -430,7 +430,7 @@ export class ServiceRunner extends RunnerState {
     this.handles.delete(main.handle);
     if ((main.handle.remaining?.() ?? []).length > 0) this.handles.add(main.handle);
     if (this.main !== main) return;
-    if (this.activeState === 'active' && !this.stopRequested && this.subState === 'running') {
+    if ((this.activeState === 'active' || this.activeState === 'reloading') && !this.stopRequested) {
       void this.enqueue(() => this.afterMainExit(status));
     }
   }
@@ -466,8 +466,13 @@ export class ServiceRunner extends RunnerState {
   // ---- stop
 
   private async runStop(): Promise<void> {
+    if (this.subState === 'auto-restart') {
+      // Everything already ran down before the restart was scheduled.
+      if (this.result === 'success') this.setState('inactive', 'dead');
+      else this.setState('failed', 'failed');
+      return;
+    }
     if (this.activeState === 'inactive' || this.activeState === 'failed') {
-      if (this.subState === 'auto-restart') this.setState(this.result === 'success' ? 'inactive' : 'failed', this.result === 'success' ? 'dead' : 'failed');
       if (this.handles.size > 0) await this.killAll('SIGKILL');
       return;
     }
