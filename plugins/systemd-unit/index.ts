@@ -17,6 +17,7 @@ import type { SpecifierContext, UnitDefaults } from './unit-file/definition.js';
 export class RunningSupervisor {
   supervisor?: UnitSupervisor;
   events?: Disposable;
+  ledger?: ProcessLedger;
 
   get(): UnitSupervisor {
     if (!this.supervisor) throw new Error('the unit supervisor is not running: it starts with the systemd-unit plugin');
@@ -72,6 +73,7 @@ export default definePlugin<SystemdUnitConfig>({
       },
     });
     const running = container.resolve(SYSTEMD_UNIT.Running);
+    running.ledger = ledger;
     running.supervisor = supervisor;
     running.events = writers.unitEvents(supervisor);
     try {
@@ -85,7 +87,10 @@ export default definePlugin<SystemdUnitConfig>({
     const running = container.resolve(SYSTEMD_UNIT.Running);
     await running.supervisor?.shutdown();
     running.events?.dispose();
+    // Groups that end later are not written down: the data directory is no longer this node's.
+    running.ledger?.close();
     running.supervisor = undefined;
+    running.ledger = undefined;
   },
 });
 

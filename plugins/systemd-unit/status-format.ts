@@ -129,8 +129,8 @@ function commandName(exec: ExecRecord): string {
 
 function exitText(exec: ExecRecord): string {
   if (exec.code === 'killed') {
-    const signal = signalOf(exec.status);
-    return `code=killed, status=${signal.number ?? '?'}/${signal.name}`;
+    // systemctl names the signal here (`signal=TERM`); the journal's "Main process exited" line gives `status=15/TERM`.
+    return `code=killed, signal=${signalOf(exec.status).name}`;
   }
   const status = Number(exec.status);
   if (!Number.isInteger(status)) return 'code=exited, status=?';

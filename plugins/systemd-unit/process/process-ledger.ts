@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../../../core/index.js';
-import { allProcesses, isGone, pollUntil, readProcessStat, signalWithContinue } from './process-group.js';
+import { allProcesses, isGone, pollUntil, processesInGroup, readProcessStat, signalWithContinue } from './process-group.js';
 
 /** One unit process group this node started and has not seen end. */
 export interface LedgerEntry {
@@ -56,6 +56,8 @@ export class ProcessLedger {
   /** What the file held when this ledger was opened: the previous run's groups. */
   private readonly leftovers: LedgerEntry[];
   private readonly loadProblem: string | undefined;
+  /** Set by close(): the node has stopped and its data directory is no longer this ledger's to write. */
+  private closed = false;
 
   constructor(
     readonly file: string,
@@ -149,7 +151,21 @@ export class ProcessLedger {
     return [...reaped.values()];
   }
 
+  /**
+   * Writes the ledger one last time, without the groups that have nothing left, and stops writing:
+   * what is left in the file is what the next start of the node stops. Called when the plugin stops.
+   */
+  close(): void {
+    if (this.closed) return;
+    for (const entry of [...this.groups.values()]) {
+      if (processesInGroup(entry.pgid, entry.leaderStartTime).length === 0) this.groups.delete(entry.pgid);
+    }
+    this.save();
+    this.closed = true;
+  }
+
   private save(): void {
+    if (this.closed) return;
     mkdirSync(path.dirname(this.file), { recursive: true });
     const tmp = `${this.file}.tmp`;
     // No fsync: the ledger only matters within one boot, and a crash of the machine ends the boot.

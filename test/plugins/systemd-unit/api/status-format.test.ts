@@ -92,16 +92,16 @@ format('a failed unit: the result, when it stopped, and how its main process end
   );
 });
 
-format('signals show as status=N/NAME whether recorded by name or number; unnamed codes as the number', () => {
+format('signals show as signal=NAME whether recorded by name or number, as systemctl shows them; unnamed codes as the number', () => {
   const killed = (status: number | string) =>
     formatUnitStatus(
       detail({ activeState: 'failed', subState: 'failed', result: 'signal', mainExec: { setting: 'ExecStart', text: '/bin/app', pid: 7, startedAt: STARTED, code: 'killed', status } }),
       [],
       plain,
     ).split('\n');
-  assert.ok(killed('SIGKILL').includes('   Main PID: 7 (code=killed, status=9/KILL)'));
-  assert.ok(killed(9).includes('   Main PID: 7 (code=killed, status=9/KILL)'));
-  assert.ok(killed('TERM').includes('   Main PID: 7 (code=killed, status=15/TERM)'));
+  assert.ok(killed('SIGKILL').includes('   Main PID: 7 (code=killed, signal=KILL)'));
+  assert.ok(killed(9).includes('   Main PID: 7 (code=killed, signal=KILL)'));
+  assert.ok(killed('TERM').includes('   Main PID: 7 (code=killed, signal=TERM)'));
   const exited = (status: number) =>
     formatUnitStatus(detail({ mainExec: { setting: 'ExecStart', text: '/bin/app', pid: 7, startedAt: STARTED, code: 'exited', status } }), [], plain).split('\n');
   assert.ok(exited(3).includes('   Main PID: 7 (code=exited, status=3/NOTIMPLEMENTED)'));
