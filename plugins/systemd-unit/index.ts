@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { CORE, definePlugin, FLOTILLA_VERSION, type Disposable, type ExecRuntime, type UnitManager } from '../../core/index.js';
 import { systemdUnitConfigSchema, type SystemdUnitConfig } from './config.js';
-import { currentBootId, ProcessLedger } from './process/process-ledger.js';
+import { ProcessLedger } from './process/process-ledger.js';
 import { ProcessRuntime } from './process/process-runtime.js';
 import { UnitRoutes } from './routes.js';
 import { CommandLauncher } from './supervisor/command-launcher.js';
@@ -11,13 +11,15 @@ import { NotifySocketDirectory } from './supervisor/notify-channel.js';
 import { UnitCatalog } from './supervisor/unit-catalog.js';
 import { UnitSupervisor } from './supervisor/unit-supervisor.js';
 import { SYSTEMD_UNIT } from './tokens.js';
-import type { SpecifierContext, UnitDefaults } from './unit-file/definition.js';
+import type { UnitDefaults } from './unit-file/definition.js';
+import { hostSpecifierContext } from './unit-file/host-context.js';
 
 /** The supervisor exists once the plugin has started; API routes resolve it lazily. */
 export class RunningSupervisor {
   supervisor?: UnitSupervisor;
   events?: Disposable;
   ledger?: ProcessLedger;
+  launcher?: CommandLauncher;
 
   get(): UnitSupervisor {
     if (!this.supervisor) throw new Error('the unit supervisor is not running: it starts with the systemd-unit plugin');
@@ -62,10 +64,11 @@ export default definePlugin<SystemdUnitConfig>({
       const all = container.resolveAll(CORE.ExecRuntime) as ExecRuntime[];
       return [...all.filter((r) => r.name !== 'process'), ...all.filter((r) => r.name === 'process')];
     };
+    const launcher = new CommandLauncher({ runtimes, writers, recorder: ledger, stderrPriority: config.stderrPriority, log });
     const supervisor = new UnitSupervisor({
-      source: new UnitCatalog(searchPath, specifierContext(node.machineId), defaults),
-      launcher: new CommandLauncher({ runtimes, writers, recorder: ledger, stderrPriority: config.stderrPriority, log }),
-      notify: new NotifySocketDirectory(path.join(dataDir, 'notify')),
+      source: new UnitCatalog(searchPath, hostSpecifierContext(node.machineId), defaults),
+      launcher,
+      notify: new NotifySocketDirectory(notifyDirectory(dataDir, node.machineId)),
       conditionHost: { hostname: os.hostname(), machineId: node.machineId, env: process.env },
       log,
       onMainExit: (unit, pid, status) => {
@@ -74,6 +77,7 @@ export default definePlugin<SystemdUnitConfig>({
     });
     const running = container.resolve(SYSTEMD_UNIT.Running);
     running.ledger = ledger;
+    running.launcher = launcher;
     running.supervisor = supervisor;
     running.events = writers.unitEvents(supervisor);
     try {
@@ -89,23 +93,18 @@ export default definePlugin<SystemdUnitConfig>({
     running.events?.dispose();
     // Groups that end later are not written down: the data directory is no longer this node's.
     running.ledger?.close();
+    running.launcher?.close();
     running.supervisor = undefined;
     running.ledger = undefined;
   },
 });
 
-function specifierContext(machineId: string): SpecifierContext {
-  const user = os.userInfo();
-  return {
-    hostname: os.hostname(),
-    machineId,
-    bootId: currentBootId().replace(/-/g, ''),
-    user: { name: user.username, uid: user.uid, group: user.username, gid: user.gid, home: user.homedir, shell: user.shell ?? '/bin/sh' },
-    runtimeDir: user.uid === 0 ? '/run' : (process.env.XDG_RUNTIME_DIR ?? `/run/user/${user.uid}`),
-    stateDir: '/var/lib',
-    cacheDir: '/var/cache',
-    logsDir: '/var/log',
-    configDir: '/etc',
-  };
-}
 
+
+/**
+ * Notify sockets must be reachable by units running as other users (User=), which the node's
+ * private data directory is not: as root they live under /run, else in the data directory.
+ */
+function notifyDirectory(dataDir: string, machineId: string): string {
+  return process.getuid?.() === 0 ? path.join('/run/flotilla', machineId.slice(0, 16), 'notify') : path.join(dataDir, 'notify');
+}

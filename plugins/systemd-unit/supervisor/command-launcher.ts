@@ -31,7 +31,24 @@ export interface LauncherOptions {
  * EnvironmentFile= read now), `$VAR` expansion, the runtime that accepts it, output to the journal.
  */
 export class CommandLauncher implements Launcher {
+  /** Processes started and not yet known to be over, with their group: their output is still read. */
+  private readonly live = new Set<ExecHandle>();
+  private closed = false;
+
   constructor(private readonly options: LauncherOptions) {}
+
+  /**
+   * Stops reading the output of what is left (KillMode=process leftovers, a group that outlived
+   * its unit), so that the node can exit, and stops watching groups.
+   */
+  close(): void {
+    this.closed = true;
+    for (const handle of this.live) {
+      handle.stdout.destroy();
+      handle.stderr.destroy();
+    }
+    this.live.clear();
+  }
 
   async launch(unit: UnitDefinition, command: ExecCommand, setting: ExecSetting, extraEnv: Readonly<Record<string, string>>): Promise<ExecHandle> {
     const svc = unit.service!;
@@ -58,6 +75,7 @@ export class CommandLauncher implements Launcher {
     } catch (err) {
       throw new LaunchError(err instanceof Error ? err.message : String(err), 203);
     }
+    this.live.add(handle);
     this.record(unit.name, handle);
     pipeUnitOutput(handle, {
       unit: unit.name,
@@ -66,7 +84,9 @@ export class CommandLauncher implements Launcher {
       standardOutput: svc.standardOutput,
       standardError: svc.standardError,
       openSink: (source) => this.options.writers.stream(source),
-      onError: (err, stream) => this.options.log.warn({ err, unit: unit.name, stream }, 'could not journal unit output'),
+      onError: (err, stream) => {
+        if (!this.closed) this.options.log.warn({ err, unit: unit.name, stream }, 'could not journal unit output');
+      },
     }).catch((err: unknown) => this.options.log.warn({ err, unit: unit.name }, 'unit output failed'));
     return handle;
   }
@@ -74,13 +94,12 @@ export class CommandLauncher implements Launcher {
   private record(unit: string, handle: ExecHandle): void {
     const recorder = this.options.recorder;
     const pid = handle.pid;
-    if (!recorder || pid === undefined) return;
-    const startTime = (handle as { startTime?: number }).startTime;
-    recorder.add(unit, pid, startTime);
+    if (pid !== undefined) recorder?.add(unit, pid, (handle as { startTime?: number }).startTime);
     void handle.exited.then(async () => {
       // The group may outlive its leader; it is forgotten once nothing is left in it.
-      while ((handle.remaining?.() ?? []).length > 0) await new Promise((r) => setTimeout(r, 200));
-      recorder.remove(pid);
+      while (!this.closed && (handle.remaining?.() ?? []).length > 0) await new Promise((r) => setTimeout(r, 200).unref());
+      this.live.delete(handle);
+      if (pid !== undefined && !this.closed) recorder?.remove(pid);
     });
   }
 }
