@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { silentLogger, type UnitStateChange } from '../../../../core/index.js';
@@ -57,6 +57,8 @@ export interface Bench {
 export async function bench(defaults: Partial<UnitDefaults> = {}): Promise<Bench> {
   const tmp = tempDir('flotilla-units-');
   const dir = tmp.path;
+  // Units with User= reach their notify sockets and scripts in here.
+  chmodSync(dir, 0o755);
   const units = path.join(dir, 'units');
   const journal = await openStore(path.join(dir, 'journal'), { flushInterval: '5ms', rateLimitBurst: 0 });
   const writers = new JournalWritersOf(() => journal, 48 * 1024, silentLogger());

@@ -108,6 +108,15 @@ test('Type=notify: active only after READY=1; STATUS= and MAINPID= are taken', a
   assert.equal(b.states('notify.service').slice(0, 3), ['activating/start-pre', 'activating/start', 'active/running']);
 });
 
+test('Type=notify with User=nobody: the unit runs as nobody and still reaches its notify socket', async () => {
+  const script = `import os, socket\ns = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)\ns.sendto(('READY=1\\nSTATUS=uid %d' % os.getuid()).encode(), os.environ['NOTIFY_SOCKET'])\nimport time\ntime.sleep(300)\n`;
+  writeFileSync(b.file('nobody.py'), script);
+  b.unit('nobody.service', `[Service]\nType=notify\nUser=nobody\nTimeoutStartSec=10\nExecStart=/usr/bin/python3 ${b.file('nobody.py')}\n`);
+  const status = await b.supervisor.start('nobody.service');
+  assert.is(status.activeState, 'active');
+  assert.is((await b.supervisor.detail('nobody.service')).statusText, 'uid 65534');
+});
+
 test('Type=notify that never reports ready fails with Result=timeout after TimeoutStartSec', async () => {
   b.unit('slow.service', '[Service]\nType=notify\nTimeoutStartSec=300ms\nExecStart=/bin/sleep 300\n');
   try {
