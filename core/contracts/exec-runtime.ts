@@ -41,6 +41,43 @@ export interface ExecHandle {
 
 export type RuntimeVerdict = { ok: true } | { ok: false; reason: string };
 
+/** Where in a unit file something was written. */
+export interface UnitFileLocation {
+  file: string;
+  line: number;
+}
+
+/** A unit as runtimes see it when it is loaded: its assignments as written, file and drop-ins in order. */
+export interface UnitForRuntime {
+  name: string;
+  fragmentPath?: string;
+  entries: ReadonlyArray<{ section: string; key: string; value: string } & UnitFileLocation>;
+}
+
+/** One Exec*= command of a unit, before environment expansion, with where it was written. */
+export interface UnitCommandLine {
+  unit: string;
+  /** ExecStart, ExecStop, … */
+  setting: string;
+  program: string;
+  args: readonly string[];
+  file: string;
+  line: number;
+}
+
+/** An assignment a runtime adds to a unit when it is loaded, as a generator would (Quadlet's [Container] → ExecStart=). */
+export interface GeneratedSetting extends UnitFileLocation {
+  section: string;
+  key: string;
+  value: string;
+}
+
+export interface Generated {
+  settings: GeneratedSetting[];
+  /** Errors in what the runtime read (an unknown [Container] key); they make the unit bad-setting. */
+  problems: ({ message: string } & UnitFileLocation)[];
+}
+
 /** Runs one kind of process. The supervisor asks each registered runtime in turn. */
 export interface ExecRuntime {
   readonly name: string;
@@ -49,4 +86,8 @@ export interface ExecRuntime {
   /** Whether it can run it now (engine reachable, image present); the reason is shown to the user. */
   check(spec: ExecSpec): Promise<RuntimeVerdict>;
   spawn(spec: ExecSpec): Promise<ExecHandle>;
+  /** Settings this runtime derives from the unit's own sections, added before the unit is typed. */
+  generate?(unit: UnitForRuntime): Generated | undefined;
+  /** A load-time check of a command this runtime would run: the problem, or undefined. */
+  inspect?(command: UnitCommandLine): string | undefined;
 }

@@ -66,7 +66,7 @@ export default definePlugin<SystemdUnitConfig>({
     };
     const launcher = new CommandLauncher({ runtimes, writers, recorder: ledger, stderrPriority: config.stderrPriority, log });
     const supervisor = new UnitSupervisor({
-      source: new UnitCatalog(searchPath, hostSpecifierContext(node.machineId), defaults),
+      source: new UnitCatalog(searchPath, hostSpecifierContext(node.machineId), defaults, runtimes),
       launcher,
       notify: new NotifySocketDirectory(notifyDirectory(dataDir, node.machineId)),
       conditionHost: { hostname: os.hostname(), machineId: node.machineId, env: process.env },

@@ -1,7 +1,8 @@
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { buildDefinition } from '../unit-file/definition-builder.js';
-import type { SpecifierContext, UnitDefaults, UnitDefinition } from '../unit-file/definition.js';
+import type { ExecRuntime } from '../../../core/index.js';
+import type { SpecifierContext, UnitDefaults, UnitDefinition, UnitDiagnostic } from '../unit-file/definition.js';
 import { disableUnit, enableUnit, requiredBy, unitFileState, wantedBy } from '../unit-file/links.js';
 import { UnitLoader, type LoadedUnit } from '../unit-file/loader.js';
 import { parseUnitText } from '../unit-file/syntax.js';
@@ -23,6 +24,8 @@ export class UnitCatalog implements UnitSource {
     readonly searchPath: readonly string[],
     private readonly specifiers: SpecifierContext,
     private readonly defaults: UnitDefaults,
+    /** Runtimes that generate settings ([Container]) and check their own command lines at load time. */
+    private readonly runtimes: () => readonly ExecRuntime[] = () => [],
   ) {
     this.loader = new UnitLoader(searchPath);
   }
@@ -37,7 +40,9 @@ export class UnitCatalog implements UnitSource {
     if (loaded.notFound && BUILTIN_TARGETS[name]) loaded = this.builtin(name);
     if (loaded.masked) return { name, loadState: 'masked', reason: 'the unit is masked' };
     if (loaded.notFound) return { name, loadState: 'not-found', reason: `Unit ${name} not found.` };
+    const generatedProblems = this.generate(loaded);
     const definition = buildDefinition(loaded, this.specifiers, this.defaults);
+    definition.diagnostics.push(...generatedProblems, ...this.inspect(definition));
     definition.deps.wants.push(...(await wantedBy(this.searchPath, name)).filter((u) => !definition.deps.wants.includes(u)));
     definition.deps.requires.push(...(await requiredBy(this.searchPath, name)).filter((u) => !definition.deps.requires.includes(u)));
     // What a target wants starts before the target counts as reached.
@@ -47,6 +52,45 @@ export class UnitCatalog implements UnitSource {
       return { name, loadState: 'bad-setting', definition, reason: errors.map((d) => `${d.file}:${d.line}: ${d.message}`).join('; ') };
     }
     return { name, loadState: 'loaded', definition };
+  }
+
+  /** Lets runtimes add settings, as systemd generators do; returns what they found wrong. */
+  private generate(loaded: LoadedUnit): UnitDiagnostic[] {
+    const problems: UnitDiagnostic[] = [];
+    const unit = {
+      name: loaded.name,
+      fragmentPath: loaded.fragmentPath,
+      entries: loaded.sections.flatMap((section) => section.entries.map((e) => ({ section: section.name, key: e.key, value: e.value, file: e.file, line: e.line }))),
+    };
+    for (const runtime of this.runtimes()) {
+      const generated = runtime.generate?.(unit);
+      if (!generated) continue;
+      for (const p of generated.problems) problems.push({ severity: 'error', file: p.file, line: p.line, message: p.message });
+      for (const setting of generated.settings) {
+        let section = loaded.sections.find((s) => s.name === setting.section);
+        if (!section) loaded.sections.push((section = { name: setting.section, entries: [] }));
+        section.entries.push({ key: setting.key, value: setting.value, file: setting.file, line: setting.line });
+      }
+    }
+    return problems;
+  }
+
+  /** Each runtime's load-time check of the commands it would run. */
+  private inspect(definition: UnitDefinition): UnitDiagnostic[] {
+    const svc = definition.service;
+    const runtimes = this.runtimes().filter((r) => r.inspect);
+    if (!svc || runtimes.length === 0) return [];
+    const settings = { ExecCondition: svc.execCondition, ExecStartPre: svc.execStartPre, ExecStart: svc.execStart, ExecStartPost: svc.execStartPost, ExecReload: svc.execReload, ExecStop: svc.execStop, ExecStopPost: svc.execStopPost };
+    const problems: UnitDiagnostic[] = [];
+    for (const [setting, commands] of Object.entries(settings)) {
+      for (const cmd of commands) {
+        for (const runtime of runtimes) {
+          const message = runtime.inspect!({ unit: definition.name, setting, program: cmd.path, args: cmd.args, file: cmd.file, line: cmd.line });
+          if (message) problems.push({ severity: 'error', file: cmd.file, line: cmd.line, section: 'Service', key: setting, message });
+        }
+      }
+    }
+    return problems;
   }
 
   private builtin(name: string): LoadedUnit {
