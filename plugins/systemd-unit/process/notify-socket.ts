@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { chmodSync, lstatSync, rmSync } from 'node:fs';
-import { DgramSocket } from 'node-unix-socket';
+import { createSocket, type UnixDgramSocket } from 'unix-dgram';
 
 /** One sd_notify datagram, typed (sd_notify(3)). */
 export interface NotifyMessage {
@@ -105,10 +105,10 @@ export class NotifySocket extends EventEmitter<NotifySocketEvents> {
 
   private constructor(
     readonly path: string,
-    private readonly socket: DgramSocket,
+    private readonly socket: UnixDgramSocket,
   ) {
     super();
-    socket.on('data', (datagram: Buffer) => this.emit('message', parseNotifyMessage(datagram)));
+    socket.on('message', (datagram: Buffer) => this.emit('message', parseNotifyMessage(datagram)));
     socket.on('error', (error: Error) => {
       // An error of one unit's socket must not take the node down when nobody listens for it.
       if (this.listenerCount('error') > 0) this.emit('error', error);
@@ -124,9 +124,13 @@ export class NotifySocket extends EventEmitter<NotifySocketEvents> {
       throw new Error(`notify socket path ${path} is ${Buffer.byteLength(path)} bytes long; a unix socket path must be at most ${MAX_SOCKET_PATH_BYTES}`);
     }
     removeStaleSocket(path);
-    const socket = new DgramSocket();
+    const socket = createSocket('unix_dgram');
     try {
+      // bind() reports failure as a synchronous 'error' event.
+      let bindError: Error | undefined;
+      socket.once('error', (error: Error) => (bindError = error));
       socket.bind(path);
+      if (bindError) throw bindError;
       chmodSync(path, mode);
     } catch (error) {
       socket.close();
