@@ -28,6 +28,8 @@ export interface ExecHandle {
   readonly pid?: number;
   readonly stdout: Readable;
   readonly stderr: Readable;
+  /** Fields the journal adds to this process's output lines (CONTAINER_ID, …). */
+  readonly journalFields?: Readonly<Record<string, string>>;
   /** Signals the main process, or everything the runtime started for it. */
   kill(signal: NodeJS.Signals, scope?: 'main' | 'all'): Promise<void>;
   /** Resolves once the process has exited and been reaped. */

@@ -50,6 +50,8 @@ export interface JournalStreamSource {
   levelPrefix?: boolean;
   /** Longer lines are split; the journal's LineMax by default. */
   lineMax?: number;
+  /** Fields added to every entry (CONTAINER_ID, CONTAINER_NAME, IMAGE_NAME for a container). */
+  fields?: Readonly<Record<string, string>>;
 }
 
 export interface JournalStreamSink {

@@ -75,6 +75,7 @@ export function pipeUnitOutput(handle: ExecHandle, opts: UnitOutputOptions): Pro
           stream,
           pid: handle.pid,
           identifier: opts.identifier,
+          fields: handle.journalFields,
           priority: stream === 'stdout' ? STDOUT_PRIORITY : opts.stderrPriority,
         })
       : undefined;

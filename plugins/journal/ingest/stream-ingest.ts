@@ -1,25 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import type { Journal } from '../../../core/index.js';
+import type { Journal, JournalStreamSource } from '../../../core/index.js';
 import { LineSplitter, type SplitLine } from './line-splitter.js';
 import { parsePriorityPrefix } from './priority-prefix.js';
 
-export type StreamName = 'stdout' | 'stderr';
+export type StreamName = JournalStreamSource['stream'];
 
 /** journald logs both streams at info; here stderr defaults to err so it stands out. */
 export const DEFAULT_STREAM_PRIORITY: Readonly<Record<StreamName, number>> = { stdout: 6, stderr: 3 };
 
-export interface StreamSource {
-  unit: string;
-  stream: StreamName;
-  pid?: number;
-  /** SYSLOG_IDENTIFIER; the unit name without its suffix by default. */
-  identifier?: string;
-  /** Priority of lines without a `<N>` prefix. */
-  priority?: number;
-  /** Honour `<N>` prefixes (journald's SyslogLevelPrefix=); on by default. */
-  levelPrefix?: boolean;
-  lineMax: number;
-}
+/** A process stream to journal; the journal's writers fill in lineMax. */
+export type StreamSource = JournalStreamSource & { lineMax: number };
 
 /** Turns one process stream into journal entries (_TRANSPORT=stdout), a line each. */
 export class StreamIngest {
@@ -40,6 +30,7 @@ export class StreamIngest {
       _STREAM_ID: randomBytes(16).toString('hex'),
     };
     if (source.pid !== undefined) this.base._PID = String(source.pid);
+    if (source.fields) Object.assign(this.base, source.fields);
   }
 
   write(chunk: Buffer | string): Promise<void> {
