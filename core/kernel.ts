@@ -73,7 +73,7 @@ export class Kernel implements PluginStatusSource {
   constructor(private readonly options: KernelOptions) {
     this.container = rootContainer.createChildContainer();
     this.log = options.logger ?? silentLogger();
-    const ordered = orderPlugins(options.plugins.map((loaded) => ({ ...loaded, id: loaded.plugin.id, dependsOn: loaded.plugin.dependsOn })));
+    const ordered = orderPlugins(options.plugins.map((loaded) => ({ ...loaded, id: loaded.plugin.id, dependsOn: loaded.plugin.dependsOn, startsAfter: loaded.plugin.startsAfter })));
     this.records = ordered.map(({ plugin, source }) => ({
       plugin,
       controller: new AbortController(),

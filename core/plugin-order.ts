@@ -1,6 +1,13 @@
 export interface PluginNode {
   readonly id: string;
   readonly dependsOn?: readonly string[];
+  /** Ordering only: start after these when they are enabled too. */
+  readonly startsAfter?: readonly string[];
+}
+
+/** What a plugin waits for among the enabled ones: its dependencies and the plugins it starts after. */
+function waitsFor(plugin: PluginNode, byId: ReadonlyMap<string, PluginNode>): string[] {
+  return [...(plugin.dependsOn ?? []), ...(plugin.startsAfter ?? []).filter((id) => byId.has(id))];
 }
 
 export class PluginGraphError extends Error {
@@ -11,7 +18,8 @@ export class PluginGraphError extends Error {
 }
 
 /**
- * Orders plugins so that each comes after everything it depends on; among those ready, the one
+ * Orders plugins so that each comes after everything it depends on (and after the enabled plugins
+ * it starts after); among those ready, the one
  * listed first goes first. A missing dependency or a cycle is reported with its chain.
  */
 export function orderPlugins<T extends PluginNode>(plugins: readonly T[]): T[] {
@@ -25,7 +33,7 @@ export function orderPlugins<T extends PluginNode>(plugins: readonly T[]): T[] {
   const ordered: T[] = [];
   const done = new Set<string>();
   while (ordered.length < plugins.length) {
-    const ready = plugins.find((plugin) => !done.has(plugin.id) && (plugin.dependsOn ?? []).every((id) => done.has(id)));
+    const ready = plugins.find((plugin) => !done.has(plugin.id) && waitsFor(plugin, byId).every((id) => done.has(id)));
     if (!ready) throw new PluginGraphError(`dependency cycle: ${findCycle(plugins.filter((p) => !done.has(p.id)), byId).join(' -> ')}`);
     done.add(ready.id);
     ordered.push(ready);
@@ -54,7 +62,7 @@ function findCycle(blocked: readonly PluginNode[], byId: ReadonlyMap<string, Plu
   const blockedIds = new Set(blocked.map((p) => p.id));
   while (current && !path.includes(current.id)) {
     path.push(current.id);
-    const next: string | undefined = (current.dependsOn ?? []).find((id) => blockedIds.has(id));
+    const next: string | undefined = waitsFor(current, byId).find((id) => blockedIds.has(id));
     current = next === undefined ? undefined : byId.get(next);
   }
   return current ? [...path.slice(path.indexOf(current.id)), current.id] : path;

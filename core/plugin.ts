@@ -25,6 +25,8 @@ export interface RuntimePlugin<C = unknown> {
   readonly description?: string;
   /** Plugins that must be registered and started before this one. */
   readonly dependsOn?: readonly string[];
+  /** Plugins this one starts after when they are enabled, without needing them (systemd's After= without Requires=). */
+  readonly startsAfter?: readonly string[];
   /** Schema of the plugin's config slice (zod or any Standard Schema); defaults come from it. */
   readonly config?: StandardSchema<C>;
   /** When set, the validated slice is also registered under this token. */

@@ -34,6 +34,8 @@ export default definePlugin<SystemdUnitConfig>({
   version: FLOTILLA_VERSION,
   description: 'Unit files and the supervisor that runs them: systemd for this node.',
   dependsOn: ['journal'],
+  // Container runtimes clear their leftovers and reach their engine before any unit starts.
+  startsAfter: ['docker-runtime'],
   config: systemdUnitConfigSchema,
   configToken: SYSTEMD_UNIT.Config,
   register({ container }) {

@@ -45,4 +45,11 @@ order('an id enabled twice is refused', () => {
   assert.throws(() => orderPlugins([{ id: 'a' }, { id: 'a' }]), /enabled twice/);
 });
 
+order('startsAfter orders after an enabled plugin and is ignored when that plugin is not enabled', () => {
+  const ids = (list: { id: string; dependsOn?: string[]; startsAfter?: string[] }[]) => orderPlugins(list).map((p) => p.id);
+  assert.equal(ids([{ id: 'units', startsAfter: ['docker'] }, { id: 'docker' }]), ['docker', 'units']);
+  assert.equal(ids([{ id: 'units', startsAfter: ['docker'] }, { id: 'journal' }]), ['units', 'journal']);
+  assert.throws(() => orderPlugins([{ id: 'a', startsAfter: ['b'] }, { id: 'b', dependsOn: ['a'] }]), /dependency cycle: a -> b -> a/);
+});
+
 order.run();
