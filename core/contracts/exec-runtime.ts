@@ -92,4 +92,6 @@ export interface ExecRuntime {
   generate?(unit: UnitForRuntime): Generated | undefined;
   /** A load-time check of a command this runtime would run: the problem, or undefined. */
   inspect?(command: UnitCommandLine): string | undefined;
+  /** Unit files this runtime provides by name, used when the search path has no file of that name (docker.service). */
+  providedUnits?(): Readonly<Record<string, string>>;
 }

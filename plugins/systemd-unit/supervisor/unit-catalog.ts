@@ -37,7 +37,7 @@ export class UnitCatalog implements UnitSource {
   async read(name: string): Promise<SourcedUnit> {
     if (!isValidUnitName(name)) return { name, loadState: 'not-found', reason: `${name} is not a valid unit name` };
     let loaded = await this.loader.load(name);
-    if (loaded.notFound && BUILTIN_TARGETS[name]) loaded = this.builtin(name);
+    if (loaded.notFound && this.builtinText(name) !== undefined) loaded = this.builtin(name);
     if (loaded.masked) return { name, loadState: 'masked', reason: 'the unit is masked' };
     if (loaded.notFound) return { name, loadState: 'not-found', reason: `Unit ${name} not found.` };
     const generatedProblems = this.generate(loaded);
@@ -93,8 +93,18 @@ export class UnitCatalog implements UnitSource {
     return problems;
   }
 
+  /** A unit that exists without a file: a standard target, or one a runtime provides. */
+  private builtinText(name: string): string | undefined {
+    if (Object.hasOwn(BUILTIN_TARGETS, name)) return BUILTIN_TARGETS[name];
+    for (const runtime of this.runtimes()) {
+      const provided = runtime.providedUnits?.();
+      if (provided && Object.hasOwn(provided, name)) return provided[name];
+    }
+    return undefined;
+  }
+
   private builtin(name: string): LoadedUnit {
-    const text = BUILTIN_TARGETS[name]!;
+    const text = this.builtinText(name)!;
     return {
       name,
       aliases: [],
@@ -139,7 +149,8 @@ export class UnitCatalog implements UnitSource {
 
   async files(name: string): Promise<{ path: string; text: string }[]> {
     const loaded = await this.loader.load(name);
-    if (loaded.notFound && BUILTIN_TARGETS[name]) return [{ path: `(builtin)/${name}`, text: BUILTIN_TARGETS[name] }];
+    const builtin = loaded.notFound ? this.builtinText(name) : undefined;
+    if (builtin !== undefined) return [{ path: `(builtin)/${name}`, text: builtin }];
     return loaded.texts.map((t) => ({ path: t.path, text: t.text }));
   }
 }

@@ -28,6 +28,7 @@ const demoRuntime: ExecRuntime = {
     };
   },
   inspect: (command) => (command.program === 'demo' && command.args.includes('--bad') ? `demo does not know --bad` : undefined),
+  providedUnits: () => ({ 'demo-engine.service': '[Unit]\nDescription=Demo engine\n[Service]\nType=oneshot\nRemainAfterExit=yes\nExecStart=/bin/true\n' }),
 };
 
 test('a generated ExecStart= makes a unit without one loadable; problems name file and line', async () => {
@@ -55,6 +56,24 @@ test('a generated ExecStart= makes a unit without one loadable; problems name fi
 
     const plain = new UnitCatalog([units], SPECIFIERS, DEFAULTS);
     assert.is((await plain.read('gen.service')).loadState, 'bad-setting', 'without the runtime there is no ExecStart=');
+  } finally {
+    dir.cleanup();
+  }
+});
+
+test('a runtime provides units by name; a unit file of that name wins', async () => {
+  const dir = tempDir();
+  try {
+    const units = path.join(dir.path, 'units');
+    mkdirSync(units);
+    const catalog = new UnitCatalog([units], SPECIFIERS, DEFAULTS, () => [demoRuntime]);
+    const provided = await catalog.read('demo-engine.service');
+    assert.is(provided.loadState, 'loaded');
+    assert.is(provided.definition!.description, 'Demo engine');
+    assert.equal((await catalog.files('demo-engine.service')).map((f) => f.path), ['(builtin)/demo-engine.service']);
+    writeFileSync(path.join(units, 'demo-engine.service'), '[Unit]\nDescription=Local override\n[Service]\nExecStart=/bin/true\n');
+    assert.is((await catalog.read('demo-engine.service')).definition!.description, 'Local override');
+    assert.is((await new UnitCatalog([units], SPECIFIERS, DEFAULTS).read('other.service')).loadState, 'not-found');
   } finally {
     dir.cleanup();
   }
