@@ -3,7 +3,7 @@ import path from 'node:path';
 import { buildDefinition } from '../unit-file/definition-builder.js';
 import type { ExecRuntime } from '../../../core/index.js';
 import type { SpecifierContext, UnitDefaults, UnitDefinition, UnitDiagnostic } from '../unit-file/definition.js';
-import { disableUnit, enableUnit, requiredBy, unitFileState, wantedBy } from '../unit-file/links.js';
+import { UnitLinks } from '../unit-file/links.js';
 import { UnitLoader, type LoadedUnit } from '../unit-file/loader.js';
 import { parseUnitText } from '../unit-file/syntax.js';
 import { isValidUnitName } from '../unit-file/unit-name.js';
@@ -19,6 +19,8 @@ const BUILTIN_TARGETS: Readonly<Record<string, string>> = {
 /** Units from the search path: parsed, drop-ins applied, typed, with `.wants/`/`.requires/` links as dependencies. */
 export class UnitCatalog implements UnitSource {
   private readonly loader: UnitLoader;
+  /** Shares the loader, so the search path is scanned once per change, not once per unit read. */
+  private readonly links: UnitLinks;
 
   constructor(
     readonly searchPath: readonly string[],
@@ -28,6 +30,7 @@ export class UnitCatalog implements UnitSource {
     private readonly runtimes: () => readonly ExecRuntime[] = () => [],
   ) {
     this.loader = new UnitLoader(searchPath);
+    this.links = new UnitLinks(this.loader);
   }
 
   private get writeDir(): string {
@@ -43,8 +46,8 @@ export class UnitCatalog implements UnitSource {
     const generatedProblems = this.generate(loaded);
     const definition = buildDefinition(loaded, this.specifiers, this.defaults);
     definition.diagnostics.push(...generatedProblems, ...this.inspect(definition));
-    definition.deps.wants.push(...(await wantedBy(this.searchPath, name)).filter((u) => !definition.deps.wants.includes(u)));
-    definition.deps.requires.push(...(await requiredBy(this.searchPath, name)).filter((u) => !definition.deps.requires.includes(u)));
+    definition.deps.wants.push(...(await this.links.wantedBy(name)).filter((u) => !definition.deps.wants.includes(u)));
+    definition.deps.requires.push(...(await this.links.requiredBy(name)).filter((u) => !definition.deps.requires.includes(u)));
     // What a target wants starts before the target counts as reached.
     if (definition.kind === 'target') for (const u of [...definition.deps.wants, ...definition.deps.requires]) if (!definition.deps.after.includes(u)) definition.deps.after.push(u);
     const errors = definition.diagnostics.filter((d) => d.severity === 'error');
@@ -136,15 +139,15 @@ export class UnitCatalog implements UnitSource {
   }
 
   enable(definition: UnitDefinition): Promise<string[]> {
-    return enableUnit(definition, this.writeDir);
+    return this.links.enable(definition, this.writeDir);
   }
 
   disable(name: string): Promise<string[]> {
-    return disableUnit(name, this.writeDir);
+    return this.links.disable(name, this.writeDir);
   }
 
   fileState(name: string): Promise<UnitFileState> {
-    return unitFileState(this.searchPath, name);
+    return this.links.unitFileState(name);
   }
 
   async files(name: string): Promise<{ path: string; text: string }[]> {

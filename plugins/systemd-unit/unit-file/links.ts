@@ -4,7 +4,7 @@ import type { UnitFileState } from '../unit-control.js';
 import { splitList } from './build-context.js';
 import type { UnitDefinition, UnitSection } from './definition.js';
 import { compareFileNames, dropInDirs } from './drop-ins.js';
-import { UnitLoader } from './loader.js';
+import type { UnitLoader } from './loader.js';
 import { instanceName, isValidUnitName, parseUnitName, templateOf } from './unit-name.js';
 
 /** `enable` refused: nothing was changed. */
@@ -171,31 +171,6 @@ export class UnitLinks {
     }
     return [...units].sort(compareFileNames);
   }
-}
-
-/** UnitLinks.wantedBy over a search path. */
-export function wantedBy(searchPath: readonly string[], target: string): Promise<string[]> {
-  return new UnitLinks(new UnitLoader(searchPath)).wantedBy(target);
-}
-
-/** UnitLinks.requiredBy over a search path. */
-export function requiredBy(searchPath: readonly string[], target: string): Promise<string[]> {
-  return new UnitLinks(new UnitLoader(searchPath)).requiredBy(target);
-}
-
-/** UnitLinks.enable with `configDir` as the config directory. */
-export function enableUnit(def: UnitDefinition, configDir: string): Promise<string[]> {
-  return new UnitLinks(new UnitLoader([configDir])).enable(def);
-}
-
-/** UnitLinks.disable with `configDir` as the config directory. */
-export function disableUnit(name: string, configDir: string): Promise<string[]> {
-  return new UnitLinks(new UnitLoader([configDir])).disable(name);
-}
-
-/** UnitLinks.unitFileState over a search path (its first directory is the config directory). */
-export function unitFileState(searchPath: readonly string[], name: string): Promise<UnitFileState> {
-  return new UnitLinks(new UnitLoader(searchPath)).unitFileState(name);
 }
 
 /** False when the link is already there; throws when something else is in its place. */

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { buildDefinition } from '../../../../plugins/systemd-unit/unit-file/definition-builder.js';
-import { UnitEnableError, UnitLinks, enableUnit, unitFileState, wantedBy } from '../../../../plugins/systemd-unit/unit-file/links.js';
+import { UnitEnableError, UnitLinks } from '../../../../plugins/systemd-unit/unit-file/links.js';
 import { UnitLoader } from '../../../../plugins/systemd-unit/unit-file/loader.js';
 import { rejects } from '../../../support/rejects.js';
 import { DEFAULTS, SPECIFIERS, unitTree } from './loader-fixtures.js';
@@ -171,18 +171,6 @@ test('wantedBy reads every search directory, the target’s aliases and template
     assert.equal(await links.wantedBy('pool@blue.target'), ['member@blue.service', 'shared.service']);
     assert.equal(await links.requiredBy('pool@blue.target'), ['blue-only.service']);
     assert.equal(await links.requiredBy('pool@red.target'), []);
-    assert.equal(await wantedBy([tree.dir('lib')], 'graphical.target'), ['a.service', 'b.service']);
-  } finally {
-    tree.cleanup();
-  }
-});
-
-test('function forms: enableUnit into a config directory and unitFileState over a search path', async () => {
-  const { tree, definition } = setUp({ 'lib/app.service': APP });
-  try {
-    const created = await enableUnit(await definition('app.service'), tree.dir('etc'));
-    assert.is(created.length, 3);
-    assert.is(await unitFileState([tree.dir('etc'), tree.dir('lib')], 'app.service'), 'enabled');
   } finally {
     tree.cleanup();
   }
