@@ -500,7 +500,7 @@ export class ServiceRunner extends RunnerState {
         }
       }
     }
-    if (this.tasks().length > 0 || (this.main && !this.main.status)) {
+    if ((this.main && !this.main.status) || this.tasks().length > 0) {
       this.setState('deactivating', 'stop-sigterm');
       const clean = await this.killSequence(stopMs);
       if (!clean && finalResult === 'success') finalResult = 'timeout';

@@ -12,6 +12,7 @@ const handle = await new ProcessRuntime().spawn({
   env: {},
 });
 ledger.add('left-behind.service', handle.pgid, handle.startTime);
+ledger.flush();
 while (processesInGroup(handle.pgid).length < 3) await new Promise((resolve) => setTimeout(resolve, 20));
 process.stdout.write(`ready ${handle.pgid}\n`);
 setInterval(() => {}, 1 << 30);

@@ -92,8 +92,10 @@ test('a recycled pgid, another boot and a group still recorded by this run are l
 
     const live = new ProcessLedger(file);
     assert.ok(live.add('current.service', current.pgid));
+    live.flush();
     assert.equal(JSON.parse(readFileSync(file, 'utf8')).groups.map((g: { unit: string }) => g.unit), ['current.service']);
     live.remove(current.pgid);
+    live.flush();
     assert.equal(JSON.parse(readFileSync(file, 'utf8')).groups, []);
   } finally {
     killGroup(older.pgid);
@@ -109,7 +111,9 @@ test('a process that ignores SIGTERM is SIGKILLed', async () => {
   try {
     await new Promise((resolve) => stubborn.stdout.once('data', resolve));
     const file = path.join(dir.path, 'processes.json');
-    new ProcessLedger(file).add('stubborn.service', stubborn.pgid);
+    const recording = new ProcessLedger(file);
+    recording.add('stubborn.service', stubborn.pgid);
+    recording.flush();
     const { lines, log } = recordingLog();
     const [group] = await new ProcessLedger(file).reapLeftovers(log, { graceMs: 200 });
     assert.is(group?.unit, 'stubborn.service');
