@@ -47,14 +47,20 @@ const MAX_ALIAS_DEPTH = 16;
  * rebuilt whenever a search directory changes, so links and files added later are seen.
  */
 export class UnitLoader {
-  private cached?: { stamp: string; map: UnitNameMap };
+  private cached?: { stamp: string; map: Promise<UnitNameMap> };
 
   constructor(readonly searchPath: readonly string[]) {}
 
-  /** The search path's names, rescanned when one of its directories changed. */
+  /** The search path's names, rescanned when one of its directories changed; concurrent callers share one scan. */
   async nameMap(): Promise<UnitNameMap> {
     const stamp = await searchPathStamp(this.searchPath);
-    if (this.cached?.stamp !== stamp) this.cached = { stamp, map: await UnitNameMap.scan(this.searchPath) };
+    if (this.cached?.stamp !== stamp) {
+      const map = UnitNameMap.scan(this.searchPath);
+      this.cached = { stamp, map };
+      map.catch(() => {
+        if (this.cached?.map === map) this.cached = undefined;
+      });
+    }
     return this.cached.map;
   }
 
