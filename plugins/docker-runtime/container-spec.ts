@@ -51,12 +51,14 @@ export interface PortBinding {
   hostPort?: number;
 }
 
-/** `docker kill|stop|rm|pull NAME` in ExecStop=/ExecStartPre= lines. */
+/** `docker kill|stop|rm|pull NAME` and `docker info` in Exec*= lines. */
 export type DockerControlCommand =
   | { verb: 'kill'; names: string[]; signal?: string }
   | { verb: 'stop'; names: string[]; timeout?: number }
   | { verb: 'rm'; names: string[]; force: boolean }
-  | { verb: 'pull'; image: string };
+  | { verb: 'pull'; image: string }
+  /** Answers whether the engine is reachable (and prints its version), as docker.service's start. */
+  | { verb: 'info' };
 
 /** A unit-file line that cannot run: the message names the flag or key. */
 export class ContainerSpecError extends Error {

@@ -21,8 +21,8 @@ export class ControlHandle implements ExecHandle {
   private done = false;
 
   constructor(docker: Docker, command: DockerControlCommand) {
-    this.id = `docker-${command.verb}:${command.verb === 'pull' ? command.image : command.names.join(',')}`;
-    this.stdout.end();
+    this.id = `docker-${command.verb}:${command.verb === 'pull' ? command.image : command.verb === 'info' ? 'engine' : command.names.join(',')}`;
+    if (command.verb !== 'info') this.stdout.end();
     this.exited = this.run(docker, command);
   }
 
@@ -38,9 +38,10 @@ export class ControlHandle implements ExecHandle {
 
   private async run(docker: Docker, command: DockerControlCommand): Promise<ExitStatus> {
     const aborted = new Promise<string[]>((resolve) => this.abort.signal.addEventListener('abort', () => resolve([]), { once: true }));
-    const failures = await Promise.race([perform(docker, command, this.abort.signal), aborted]);
+    const failures = await Promise.race([perform(docker, command, this.abort.signal, this.stdout), aborted]);
     this.done = true;
     if (this.killedBy) {
+      if (!this.stdout.writableEnded) this.stdout.end();
       this.stderr.end();
       return { code: null, signal: this.killedBy };
     }
@@ -51,8 +52,19 @@ export class ControlHandle implements ExecHandle {
 }
 
 /** Runs the command's calls, one container after the other as docker does; the error of each failed one. */
-async function perform(docker: Docker, command: DockerControlCommand, abortSignal: AbortSignal): Promise<string[]> {
+async function perform(docker: Docker, command: DockerControlCommand, abortSignal: AbortSignal, stdout: PassThrough): Promise<string[]> {
   const failures: string[] = [];
+  if (command.verb === 'info') {
+    try {
+      const version = await docker.version();
+      stdout.write(`Server Version: ${version.Version}\nAPI Version: ${version.ApiVersion}\nOperating System: ${version.Os}/${version.Arch}\n`);
+    } catch (error) {
+      failures.push(`docker info: ${engineMessage(error)}`);
+    } finally {
+      stdout.end();
+    }
+    return failures;
+  }
   if (command.verb === 'pull') {
     try {
       await pullImage(docker, command.image);

@@ -2,14 +2,14 @@ import { parseFlags } from './cli-flags.js';
 import { ContainerSpecError, type DockerControlCommand } from './container-spec.js';
 import { booleanValue, integerValue, stringValue } from './flag-values.js';
 
-export const CONTROL_VERBS = ['kill', 'stop', 'rm', 'pull'] as const;
+export const CONTROL_VERBS = ['kill', 'stop', 'rm', 'pull', 'info'] as const;
 export type ControlVerb = (typeof CONTROL_VERBS)[number];
 
 export function isControlVerb(verb: string): verb is ControlVerb {
   return (CONTROL_VERBS as readonly string[]).includes(verb);
 }
 
-/** `docker kill|stop|rm|pull …`: the words after the verb. */
+/** `docker kill|stop|rm|pull|info …`: the words after the verb. */
 export function parseControlCommand(verb: ControlVerb, args: readonly string[]): DockerControlCommand {
   const command = `docker ${verb}`;
   switch (verb) {
@@ -31,6 +31,11 @@ export function parseControlCommand(verb: ControlVerb, args: readonly string[]):
       const { operands } = parseFlags({}, args, { command, interspersed: true });
       if (operands.length !== 1) throw new ContainerSpecError(`${command} takes exactly one image, got ${operands.length}`);
       return { verb, image: operands[0]! };
+    }
+    case 'info': {
+      const { operands } = parseFlags({}, args, { command, interspersed: true });
+      if (operands.length > 0) throw new ContainerSpecError(`${command} takes no arguments`);
+      return { verb };
     }
   }
 }

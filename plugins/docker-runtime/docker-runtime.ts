@@ -35,6 +35,19 @@ export interface DockerRuntimeOptions {
 /** A `$NAME` word, which expands to any number of words when the command runs. */
 const SPLIT_VARIABLE = /^\$[A-Za-z_][A-Za-z0-9_]*$/;
 
+const DOCKER_SERVICE: Readonly<Record<string, string>> = Object.freeze({
+  'docker.service': [
+    '[Unit]',
+    'Description=Docker Application Container Engine (reached by the docker-runtime plugin)',
+    '',
+    '[Service]',
+    'Type=oneshot',
+    'RemainAfterExit=yes',
+    'ExecStart=/usr/bin/docker info',
+    '',
+  ].join('\n'),
+});
+
 /**
  * Runs units' `docker …` command lines through the Docker Engine API: `docker run` (without -d)
  * as a container in the foreground, `docker kill|stop|rm|pull` as the API calls they make.
@@ -107,6 +120,14 @@ export class DockerRuntime implements ExecRuntime {
   /** Settings from a [Container] section: its generated `ExecStart=/usr/bin/docker run …`. */
   generate(unit: UnitForRuntime): Generated | undefined {
     return generateFromContainerSection(unit);
+  }
+
+  /**
+   * `docker.service`, so that units written for a host with Docker (`Requires=docker.service`,
+   * `After=docker.service`) work unchanged: it is active while the engine answers.
+   */
+  providedUnits(): Readonly<Record<string, string>> {
+    return DOCKER_SERVICE;
   }
 
   /** The problem with a `docker …` line, found when the unit is loaded. */

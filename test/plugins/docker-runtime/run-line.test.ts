@@ -337,6 +337,11 @@ verbs('docker rm [-f|--force] NAME...', () => {
   refuses(['rm', '-fv', 'app1'], 'unknown docker rm flag -v');
 });
 
+verbs('docker info checks the engine and takes no arguments', () => {
+  assert.equal(control(['info']), { verb: 'info' });
+  refuses(['info', 'extra'], 'docker info takes no arguments');
+});
+
 verbs('docker pull IMAGE', () => {
   assert.equal(control(['pull', 'busybox:latest']), { verb: 'pull', image: 'busybox:latest' });
   refuses(['pull'], 'docker pull takes exactly one image, got 0');
@@ -345,11 +350,11 @@ verbs('docker pull IMAGE', () => {
 });
 
 verbs('other verbs are refused with the supported list', () => {
-  refuses(['exec', 'app1', 'ls'], 'docker exec is not supported in unit files; supported: run, kill, stop, rm, pull');
-  refuses(['start', 'app1'], 'docker start is not supported in unit files; supported: run, kill, stop, rm, pull');
-  refuses(['compose', 'up'], 'docker compose is not supported in unit files; supported: run, kill, stop, rm, pull');
-  refuses([], 'docker needs a command; supported: run, kill, stop, rm, pull');
-  refuses(['-H', 'tcp://x', 'run', 'busybox'], 'docker option -H before the command is not supported in unit files; supported: run, kill, stop, rm, pull');
+  refuses(['exec', 'app1', 'ls'], 'docker exec is not supported in unit files; supported: run, kill, stop, rm, pull, info');
+  refuses(['start', 'app1'], 'docker start is not supported in unit files; supported: run, kill, stop, rm, pull, info');
+  refuses(['compose', 'up'], 'docker compose is not supported in unit files; supported: run, kill, stop, rm, pull, info');
+  refuses([], 'docker needs a command; supported: run, kill, stop, rm, pull, info');
+  refuses(['-H', 'tcp://x', 'run', 'busybox'], 'docker option -H before the command is not supported in unit files; supported: run, kill, stop, rm, pull, info');
 });
 
 verbs.run();
