@@ -32,7 +32,11 @@ export async function openEntryStream(journal: Journal, query: JournalQuery, fol
     if (!follow || follow.aborted) return;
     const { lines: _lines, reverse: _reverse, cursor, afterCursor, ...filters } = query;
     const resume = last ?? afterCursor;
-    const live: JournalQuery = resume !== undefined ? { ...filters, afterCursor: resume } : cursor !== undefined ? { ...filters, cursor } : filters;
+    let live: JournalQuery = filters;
+    if (resume !== undefined) live = { ...filters, afterCursor: resume };
+    else if (cursor !== undefined) live = { ...filters, cursor };
+    // The last N lines were asked for and there were none (or N was 0): only what comes next.
+    else if (history.lines !== undefined) live = { ...filters, lines: 0 };
     yield* journal.follow(live, follow);
   })();
 }

@@ -491,8 +491,7 @@ export class ServiceRunner extends RunnerState {
     if (this.started && svc.execStop.length > 0) {
       this.setState('deactivating', 'stop');
       for (const cmd of svc.execStop) {
-        const run = this.runControl('ExecStop', cmd);
-        const outcome = await Promise.race([run, delay(stopMs, 'timeout' as const).promise]);
+        const outcome = await raceTimeout(this.runControl('ExecStop', cmd), stopMs);
         if (outcome === 'timeout') {
           await this.killAll('SIGKILL');
           if (finalResult === 'success') finalResult = 'timeout';
@@ -510,7 +509,7 @@ export class ServiceRunner extends RunnerState {
       this.setState('deactivating', 'stop-post');
       const env = stopPostEnvironment(finalResult, status ?? this.main?.status);
       for (const cmd of svc.execStopPost) {
-        const outcome = await Promise.race([this.runControl('ExecStopPost', cmd, undefined, env), delay(stopMs, 'timeout' as const).promise]);
+        const outcome = await raceTimeout(this.runControl('ExecStopPost', cmd, undefined, env), stopMs);
         if (outcome === 'timeout') break;
       }
     }
@@ -659,6 +658,16 @@ export class ServiceRunner extends RunnerState {
     await channel?.close().catch(() => undefined);
   }
 
+}
+
+/** `work`, or 'timeout' after `ms`; the timer is cleared either way, so it holds nothing open. */
+async function raceTimeout<T>(work: Promise<T>, ms: number): Promise<T | 'timeout'> {
+  const timer = delay(ms, 'timeout' as const);
+  try {
+    return await Promise.race([work, timer.promise]);
+  } finally {
+    timer.clear();
+  }
 }
 
 function alive(pid: number): boolean {

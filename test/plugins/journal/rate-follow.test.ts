@@ -1,4 +1,5 @@
 import { suite } from 'uvu';
+import { openEntryStream } from '../../../plugins/journal/entry-stream.js';
 import * as assert from 'uvu/assert';
 import type { JournalEntry } from '../../../core/index.js';
 import { JOURNAL_DROPPED_MESSAGE_ID, RateLimiter } from '../../../plugins/journal/ingest/rate-limiter.js';
@@ -128,6 +129,29 @@ test('follow ends when aborted while idle, on break, and on close', async () => 
     await store.close();
     assert.equal(await closing, []);
     assert.is(store.followers, 0);
+  } finally {
+    await store.close();
+    dir.cleanup();
+  }
+});
+
+test('a follow stream with lines=0 (or no match in the last N) starts with what comes next, not the history', async () => {
+  const dir = tempDir();
+  const store = await openStore(dir.path, { flushInterval: '5ms' });
+  try {
+    await store.append([{ MESSAGE: 'old', _SYSTEMD_UNIT: 'x.service' }]);
+    for (const lines of [0, 10]) {
+      const ac = new AbortController();
+      const unit = lines === 0 ? 'x.service' : 'never-before.service';
+      const stream = await openEntryStream(store, { units: [unit], lines }, ac.signal);
+      const next = stream.next();
+      await new Promise((r) => setTimeout(r, 20));
+      await store.append({ MESSAGE: `new for ${lines}`, _SYSTEMD_UNIT: unit });
+      const first = await next;
+      assert.is(first.value?.fields.MESSAGE, `new for ${lines}`);
+      ac.abort();
+      await stream.return(undefined);
+    }
   } finally {
     await store.close();
     dir.cleanup();
