@@ -1,4 +1,4 @@
-import type { FileHandle } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 
 /**
  * Coalesces `fdatasync` calls on one file: at most one runs and one waits at a time, and every
@@ -11,7 +11,11 @@ export class FileSyncer {
   /** Set once a sync has failed: what the kernel had not written back may be lost. */
   failed = false;
 
-  constructor(readonly file: FileHandle) {}
+  /** `newFileIn`: the directory of a file just created, synced once with its first sync so the file's entry is durable too. */
+  constructor(
+    readonly file: FileHandle,
+    private newFileIn?: string,
+  ) {}
 
   /** Notes a write, so that the next `sync()` has something to do. */
   wrote(): void {
@@ -29,7 +33,7 @@ export class FileSyncer {
         this.waiting = undefined;
         this.running = next;
         this.dirty = false;
-        return this.file.datasync();
+        return this.syncNow();
       })
       .catch((err: unknown) => {
         this.failed = true;
@@ -40,6 +44,19 @@ export class FileSyncer {
       });
     this.waiting = next;
     return next;
+  }
+
+  private async syncNow(): Promise<void> {
+    await this.file.datasync();
+    const dir = this.newFileIn;
+    if (dir === undefined) return;
+    const handle = await open(dir, 'r');
+    try {
+      await handle.sync();
+      this.newFileIn = undefined;
+    } finally {
+      await handle.close();
+    }
   }
 
   /** Syncs what was written, then closes the file. */

@@ -368,10 +368,12 @@ export class JournalStore implements Journal {
         await this.writeBatch(active, batch);
         written = active;
       }
-      // Followers read what is written, as journalctl -f does; the sync is for crash safety and
-      // runs beside later writes rather than in front of them.
+      // Followers read what is written, as journalctl -f does; the sync is for crash safety and,
+      // while anyone follows, runs beside later writes rather than in front of them.
       const durable = written?.file.sync() ?? Promise.resolve();
       durable.catch((err: unknown) => this.log.error({ err }, 'journal sync failed'));
+      // With nobody following, the next write waits for this sync: fewer, larger writes ingest faster.
+      if (this.followers === 0) await durable.catch(() => undefined);
       return { durable };
     } catch (err) {
       // Unwritten entries are lost; continue in a fresh segment so seqnums stay contiguous per segment.
@@ -411,6 +413,12 @@ export class JournalStore implements Journal {
   }
 
   private remember(batch: PendingBatch): void {
+    // Only followers read these; without them the buffers would only keep the GC busy.
+    if (this.followers === 0) {
+      this.recent = [];
+      this.recentBytes = 0;
+      return;
+    }
     this.recent.push(batch);
     this.recentBytes += batch.records.used;
     while (this.recent.length > 1 && this.recentBytes > RECENT_BYTES) this.recentBytes -= this.recent.shift()!.records.used;
@@ -443,11 +451,10 @@ export class JournalStore implements Journal {
     const file = path.join(this.dir, segmentName(firstSeq));
     const handle = await open(file, 'w+');
     await handle.write(segmentHeader(this.journalId, firstSeq), 0, 32, 0);
-    await syncDirectory(this.dir);
     const index = new SegmentIndex();
     const segment: Segment = { path: file, idxPath: `${file}.idx`, meta: index.meta(firstSeq), diskBytes: index.end };
     this.segments.push(segment);
-    this.active = { segment, file: new FileSyncer(handle), index };
+    this.active = { segment, file: new FileSyncer(handle, this.dir), index };
     return this.active;
   }
 
@@ -700,16 +707,6 @@ export class JournalStore implements Journal {
       await truncate(file, validEnd);
     }
     return { index, firstSeq: header.firstSeq };
-  }
-}
-
-/** Makes a new file's directory entry durable. */
-async function syncDirectory(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
   }
 }
 
