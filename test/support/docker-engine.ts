@@ -409,3 +409,14 @@ class TarWriter {
     this.blocks.push(header);
   }
 }
+
+/** Removes a container by id, running or not; one that is already gone is fine. */
+export async function removeContainer(docker: Docker, id: string | undefined): Promise<void> {
+  if (!id) return;
+  await docker
+    .getContainer(id)
+    .remove({ force: true })
+    .catch((error: { statusCode?: number }) => {
+      if (error.statusCode !== 404) throw error;
+    });
+}

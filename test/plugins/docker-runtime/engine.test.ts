@@ -1,7 +1,7 @@
 import type Docker from 'dockerode';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { BUSYBOX_IMAGE, suiteDocker } from '../../support/docker-engine.js';
+import { BUSYBOX_IMAGE, suiteDocker, removeContainer } from '../../support/docker-engine.js';
 
 // The engine scripts/test.mjs provides for the docker-runtime suites (DOCKER_HOST) answers, has
 // busybox:latest, and runs, reports, kills and removes containers. When the run has no engine,
@@ -21,15 +21,6 @@ function createBusybox(docker: Docker, cmd: string[]): Promise<Docker.Container>
   });
 }
 
-async function removeById(docker: Docker, id: string | undefined): Promise<void> {
-  if (!id) return;
-  await docker
-    .getContainer(id)
-    .remove({ force: true })
-    .catch((error: { statusCode?: number }) => {
-      if (error.statusCode !== 404) throw error;
-    });
-}
 
 /** Splits a non-TTY log stream into stdout and stderr (8-byte frame headers: stream, 0, 0, 0, size). */
 function demultiplex(raw: Buffer): { stdout: string; stderr: string } {
@@ -78,7 +69,7 @@ engine('runs a container to its end: logs and exit code', async () => {
     assert.is(state.Running, false);
     assert.is(state.ExitCode, 3);
   } finally {
-    await removeById(docker, id);
+    await removeContainer(docker, id);
   }
   assert.is(await docker.getContainer(id!).inspect().then(() => 200, (error: { statusCode?: number }) => error.statusCode), 404);
 });
@@ -104,7 +95,7 @@ engine('kills and removes a running container', async () => {
     const listed = await docker.listContainers({ all: true, filters: { id: [container.id] } });
     assert.equal(listed, []);
   } finally {
-    await removeById(docker, id);
+    await removeContainer(docker, id);
   }
 });
 

@@ -15,7 +15,7 @@ import { DockerRuntime } from '../../../plugins/docker-runtime/docker-runtime.js
 import { parseEngineHost } from '../../../plugins/docker-runtime/engine-address.js';
 import { DockerEngine, engineFromConfig } from '../../../plugins/docker-runtime/engine.js';
 import { NODE_LABEL, UNIT_LABEL } from '../../../plugins/docker-runtime/labels.js';
-import { BUSYBOX_IMAGE, suiteDocker } from '../../support/docker-engine.js';
+import { BUSYBOX_IMAGE, removeContainer, suiteDocker } from '../../support/docker-engine.js';
 import { tempDir } from '../../support/temp-dir.js';
 import { startTestNode, type TestNode } from '../../support/test-node.js';
 
@@ -61,14 +61,8 @@ async function spawnTracked(rt: DockerRuntime, execSpec: ExecSpec): Promise<Exec
 }
 
 async function removeById(docker: Docker, id: string | undefined): Promise<void> {
-  if (!id) return;
-  await docker
-    .getContainer(id)
-    .remove({ force: true })
-    .catch((error: { statusCode?: number }) => {
-      if (error.statusCode !== 404) throw error;
-    });
-  made.delete(id);
+  await removeContainer(docker, id);
+  if (id) made.delete(id);
 }
 
 async function removeAllMade(): Promise<void> {

@@ -9,7 +9,7 @@ import journalPlugin from '../../../plugins/journal/index.js';
 import systemdUnitPlugin from '../../../plugins/systemd-unit/index.js';
 import { spawnCli, type RunningCli } from '../../support/cli.js';
 import { curl } from '../../support/curl.js';
-import { suiteDocker } from '../../support/docker-engine.js';
+import { removeContainer, suiteDocker } from '../../support/docker-engine.js';
 import { tempDir } from '../../support/temp-dir.js';
 import { startTestNode, type TestNode } from '../../support/test-node.js';
 
@@ -71,14 +71,9 @@ async function statusCodeOf(promise: Promise<unknown>): Promise<number | 'ok'> {
   );
 }
 
-async function removeById(docker: Docker, id: string): Promise<void> {
-  await docker
-    .getContainer(id)
-    .remove({ force: true })
-    .catch((error: { statusCode?: number }) => {
-      if (error.statusCode !== 404) throw error;
-    });
-  made.delete(id);
+async function removeById(docker: Docker, id: string | undefined): Promise<void> {
+  await removeContainer(docker, id);
+  if (id) made.delete(id);
 }
 
 async function removeAllMade(): Promise<void> {
