@@ -1,21 +1,15 @@
 import { splitList, timeSpan, type BuildContext } from './build-context.js';
-import type { ConditionKind, UnitCondition, UnitDefaults, UnitDependencies, UnitEntry } from './definition.js';
+import type { ConditionKind, UnitCondition, UnitDefaults, UnitDefinition, UnitDependencies, UnitEntry } from './definition.js';
 import { CONDITION_KINDS } from './directives.js';
 import { splitWords } from './quoting.js';
 import { instanceName, isValidUnitName, parseUnitName } from './unit-name.js';
 import { parseBoolean, parseUnsignedInteger } from './values.js';
 
 /** The [Unit] settings a definition carries. */
-export interface UnitSectionSettings {
-  description?: string;
-  documentation: string[];
-  deps: UnitDependencies;
-  defaultDependencies: boolean;
-  stopWhenUnneeded: boolean;
-  conditions: UnitCondition[];
-  startLimitIntervalUs: number;
-  startLimitBurst: number;
-}
+export type UnitSectionSettings = Pick<
+  UnitDefinition,
+  'description' | 'documentation' | 'deps' | 'defaultDependencies' | 'stopWhenUnneeded' | 'conditions' | 'startLimitIntervalUs' | 'startLimitBurst'
+>;
 
 const SECTION = 'Unit';
 
