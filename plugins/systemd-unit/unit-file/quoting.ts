@@ -124,16 +124,7 @@ export function readWord(text: string, position: number, options: SplitWordsOpti
         i += 2;
         continue;
       }
-      const escape = decodeEscape(text, i + 1);
-      if (escape) {
-        if (escape.kind === 'byte') out.byte(escape.value);
-        else out.char(escape.value);
-        i += 1 + escape.length;
-      } else {
-        out.char('\\' + text[i + 1]!);
-        unknownEscapes.push('\\' + text[i + 1]!);
-        i += 2;
-      }
+      i = appendEscape(text, i, out, unknownEscapes);
       continue;
     }
 
@@ -145,6 +136,19 @@ export function readWord(text: string, position: number, options: SplitWordsOpti
     return { kind: 'error', start, message: `unbalanced quoting: ${quote} opened at offset ${quoteOpenedAt} is never closed in ${text.slice(start)}` };
   }
   return { kind: 'word', word: out.finish(), start, end: i, unknownEscapes };
+}
+
+/** Appends the escape at `text[at]` (a backslash); an unknown one is kept as written and listed. Returns where the text goes on. */
+function appendEscape(text: string, at: number, out: WordBuilder, unknown: string[]): number {
+  const escape = decodeEscape(text, at + 1);
+  if (!escape) {
+    out.char('\\' + text[at + 1]!);
+    unknown.push('\\' + text[at + 1]!);
+    return at + 2;
+  }
+  if (escape.kind === 'byte') out.byte(escape.value);
+  else out.char(escape.value);
+  return at + 1 + escape.length;
 }
 
 /** Decodes C escapes in the whole text (no quote handling); unknown escapes are kept and listed. */
@@ -164,16 +168,7 @@ export function unescapeC(text: string): { value: string; warnings: string[] } {
       unknown.push('\\');
       break;
     }
-    const escape = decodeEscape(text, i + 1);
-    if (escape) {
-      if (escape.kind === 'byte') out.byte(escape.value);
-      else out.char(escape.value);
-      i += 1 + escape.length;
-    } else {
-      out.char('\\' + text[i + 1]!);
-      unknown.push('\\' + text[i + 1]!);
-      i += 2;
-    }
+    i = appendEscape(text, i, out, unknown);
   }
   const value = out.finish();
   return { value, warnings: unknown.length > 0 ? [unknownEscapesMessage(value)] : [] };
