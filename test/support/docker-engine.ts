@@ -420,3 +420,21 @@ export async function removeContainer(docker: Docker, id: string | undefined): P
       if (error.statusCode !== 404) throw error;
     });
 }
+
+/** Containers a suite made, removed by id when it ends, whatever state they are in. */
+export class MadeContainers {
+  private readonly ids = new Set<string>();
+
+  add(id: string): void {
+    this.ids.add(id);
+  }
+
+  async remove(docker: Docker, id: string | undefined): Promise<void> {
+    await removeContainer(docker, id);
+    if (id) this.ids.delete(id);
+  }
+
+  async removeAll(docker: Docker): Promise<void> {
+    for (const id of [...this.ids]) await this.remove(docker, id);
+  }
+}

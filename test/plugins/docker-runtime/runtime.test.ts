@@ -15,7 +15,7 @@ import { DockerRuntime } from '../../../plugins/docker-runtime/docker-runtime.js
 import { parseEngineHost } from '../../../plugins/docker-runtime/engine-address.js';
 import { DockerEngine, engineFromConfig } from '../../../plugins/docker-runtime/engine.js';
 import { NODE_LABEL, UNIT_LABEL } from '../../../plugins/docker-runtime/labels.js';
-import { BUSYBOX_IMAGE, removeContainer, suiteDocker } from '../../support/docker-engine.js';
+import { BUSYBOX_IMAGE, MadeContainers, suiteDocker } from '../../support/docker-engine.js';
 import { tempDir } from '../../support/temp-dir.js';
 import { startTestNode, type TestNode } from '../../support/test-node.js';
 
@@ -32,7 +32,7 @@ const MACHINE_ID = randomBytes(16).toString('hex');
 const HANG_GUARD_MS = 30_000;
 
 /** Container ids this suite created, removed in `finally` blocks and once more at the end. */
-const made = new Set<string>();
+const made = new MadeContainers();
 const home = tempDir('flotilla-docker-runtime-');
 
 function engine(): DockerEngine {
@@ -58,16 +58,6 @@ async function spawnTracked(rt: DockerRuntime, execSpec: ExecSpec): Promise<Exec
   const handle = await rt.spawn(execSpec);
   if (/^[0-9a-f]{64}$/.test(handle.id)) made.add(handle.id);
   return handle;
-}
-
-async function removeById(docker: Docker, id: string | undefined): Promise<void> {
-  await removeContainer(docker, id);
-  if (id) made.delete(id);
-}
-
-async function removeAllMade(): Promise<void> {
-  const docker = suiteDocker();
-  for (const id of [...made]) await removeById(docker, id);
 }
 
 function readAll(stream: Readable): Promise<string> {
@@ -104,11 +94,11 @@ async function eventually(condition: () => Promise<boolean>, what: string): Prom
 }
 
 test.after(async () => {
-  await removeAllMade();
+  await made.removeAll(suiteDocker());
   // Nothing labelled as this suite's machine may remain, whatever failed.
   const docker = suiteDocker();
   const left = await docker.listContainers({ all: true, filters: { label: [`${NODE_LABEL}=${MACHINE_ID}`] } });
-  for (const container of left) await removeById(docker, container.Id);
+  for (const container of left) await made.remove(docker, container.Id);
   home.cleanup();
   assert.equal(left.map((c) => c.Names[0]), [], 'containers left behind by a test');
 });
@@ -140,7 +130,7 @@ test('runs a docker run line: stdout and stderr apart, in order, and the exit co
     });
     assert.is(info.Config.Tty, false);
   } finally {
-    await removeById(suiteDocker(), handle.id);
+    await made.remove(suiteDocker(), handle.id);
   }
 });
 
@@ -153,7 +143,7 @@ test('output of a container that ends at once is not lost', async () => {
       assert.is(stdout, `quick ${i}\n`);
       assert.equal(status, { code: 0, signal: null });
     } finally {
-      await removeById(suiteDocker(), handle.id);
+      await made.remove(suiteDocker(), handle.id);
     }
   }
 });
@@ -203,7 +193,7 @@ test('the container gets -e, -e NAME, --env-file, -w, -u, -h and -l, and not the
     assert.not.ok(info.Config.Env.some((entry) => entry.startsWith('SECRET=')), 'the unit environment stays out');
     assert.ok(info.Config.Env.some((entry) => entry.startsWith('PATH=/usr/local/sbin')), "the image's PATH, not the unit's");
   } finally {
-    await removeById(suiteDocker(), handle.id);
+    await made.remove(suiteDocker(), handle.id);
   }
 });
 
@@ -237,7 +227,7 @@ test('kill ends a running container; exited has the code docker reports', async 
     await handle.kill('SIGTERM', 'main'); // no longer running: not an error
     assert.is((await suiteDocker().getContainer(handle.id).inspect()).State.Running, false, 'without --rm the container stays');
   } finally {
-    await removeById(suiteDocker(), handle.id);
+    await made.remove(suiteDocker(), handle.id);
   }
 });
 
@@ -254,7 +244,7 @@ test('SIGTERM reaches the main process, which decides its exit code', async () =
     assert.equal(await guard(handle.exited, 'the container to end on SIGTERM'), { code: 7, signal: null });
     assert.is(await guard(stdout, 'stdout to end'), 'ready\ngot TERM\n');
   } finally {
-    await removeById(suiteDocker(), handle.id);
+    await made.remove(suiteDocker(), handle.id);
   }
 });
 
@@ -265,7 +255,7 @@ test('--rm removes the container once it has exited, before exited resolves', as
     assert.equal(await guard(handle.exited, 'the container to end'), { code: 4, signal: null });
     assert.is(await statusCodeOf(suiteDocker().getContainer(handle.id).inspect()), 404);
   } finally {
-    await removeById(suiteDocker(), handle.id);
+    await made.remove(suiteDocker(), handle.id);
   }
 });
 
@@ -277,7 +267,7 @@ test('--rm after a kill removes the container too', async () => {
     assert.equal(await guard(handle.exited, 'the container to end'), { code: 137, signal: null });
     assert.is(await statusCodeOf(suiteDocker().getContainer(handle.id).inspect()), 404);
   } finally {
-    await removeById(suiteDocker(), handle.id);
+    await made.remove(suiteDocker(), handle.id);
   }
 });
 
@@ -294,8 +284,8 @@ test('--name: an exited container of an earlier run of the unit is replaced', as
     assert.is(second.journalFields!.CONTAINER_NAME, name);
     assert.is(await statusCodeOf(suiteDocker().getContainer(first.id).inspect()), 404, 'the first container was removed');
   } finally {
-    await removeById(suiteDocker(), first.id);
-    await removeById(suiteDocker(), second?.id);
+    await made.remove(suiteDocker(), first.id);
+    await made.remove(suiteDocker(), second?.id);
   }
 });
 
@@ -330,8 +320,8 @@ test("--name: a running container of the unit, or another's container, is not to
     assert.match(taken ?? '', /which this node did not start for foreign\.service; remove it \(docker rm flotilla-test-foreign-[0-9a-f]+\) or choose another --name/);
     assert.is(await statusCodeOf(foreign.inspect()), 'ok', 'the foreign container is still there');
   } finally {
-    await removeById(docker, running.id);
-    await removeById(docker, foreignId);
+    await made.remove(docker, running.id);
+    await made.remove(docker, foreignId);
   }
 });
 
@@ -366,7 +356,7 @@ test('control commands: docker kill, stop and rm by name', async () => {
     assert.match(missing.stderr, `docker rm ${name}: No such container: ${name}`);
     assert.equal(await control('rm', '-f', name), { stderr: '', code: 0 }, 'rm -f of a missing container succeeds, as with docker');
   } finally {
-    await removeById(docker, main.id);
+    await made.remove(docker, main.id);
   }
 });
 
@@ -381,7 +371,7 @@ test('control commands: docker stop sends the stop signal, then SIGKILL after -t
     assert.equal(await guard(stop.exited, 'docker stop'), { code: 0, signal: null });
     assert.equal(await guard(main.exited, 'the container to end'), { code: 137, signal: null });
   } finally {
-    await removeById(docker, main.id);
+    await made.remove(docker, main.id);
   }
 });
 
@@ -510,7 +500,7 @@ test('leftovers: every container of this node is removed, in any state; others s
     assert.is(await statusCodeOf(others.inspect()), 'ok', "another node's container stays");
     assert.equal(await rt.prepare(), removed, 'done once');
   } finally {
-    for (const id of ids) await removeById(docker, id);
+    for (const id of ids) await made.remove(docker, id);
   }
 });
 
@@ -692,7 +682,7 @@ inNode('a restarted node removes the containers its previous run left', async ()
       await second.stop();
     }
   } finally {
-    await removeById(docker, left.id);
+    await made.remove(docker, left.id);
   }
 });
 

@@ -9,7 +9,7 @@ import journalPlugin from '../../../plugins/journal/index.js';
 import systemdUnitPlugin from '../../../plugins/systemd-unit/index.js';
 import { spawnCli, type RunningCli } from '../../support/cli.js';
 import { curl } from '../../support/curl.js';
-import { removeContainer, suiteDocker } from '../../support/docker-engine.js';
+import { MadeContainers, suiteDocker } from '../../support/docker-engine.js';
 import { tempDir } from '../../support/temp-dir.js';
 import { startTestNode, type TestNode } from '../../support/test-node.js';
 
@@ -33,7 +33,7 @@ const HANG_GUARD_MS = 60_000;
 
 const home = tempDir('flotilla-docker-seed-');
 /** Container ids this suite saw, removed by id in `finally` blocks and once more at the end. */
-const made = new Set<string>();
+const made = new MadeContainers();
 /** Machine ids of the suite's nodes, whose containers must all be gone at the end. */
 const machines = new Set<string>();
 
@@ -69,16 +69,6 @@ async function statusCodeOf(promise: Promise<unknown>): Promise<number | 'ok'> {
     () => 'ok' as const,
     (error: { statusCode?: number }) => error.statusCode ?? -1,
   );
-}
-
-async function removeById(docker: Docker, id: string | undefined): Promise<void> {
-  await removeContainer(docker, id);
-  if (id) made.delete(id);
-}
-
-async function removeAllMade(): Promise<void> {
-  const docker = suiteDocker();
-  for (const id of [...made]) await removeById(docker, id);
 }
 
 /** The container named app1, noted for removal; undefined when there is none. */
@@ -194,14 +184,14 @@ async function assertNameFree(): Promise<void> {
 
 test.after(async () => {
   try {
-    await removeAllMade();
+    await made.removeAll(suiteDocker());
     // Nothing of this suite's nodes may remain, whatever failed.
     const docker = suiteDocker();
     const left: string[] = [];
     for (const machineId of machines) {
       for (const container of await docker.listContainers({ all: true, filters: { label: [`${NODE_LABEL}=${machineId}`] } })) {
         left.push(container.Names[0] ?? container.Id);
-        await removeById(docker, container.Id);
+        await made.remove(docker, container.Id);
       }
     }
     assert.equal(left, [], 'containers left behind by a test');
@@ -304,7 +294,7 @@ test('with --rm and ExecStop=: Hello World in the journal every second, and a st
     assert.equal([engineAfter.activeState, engineAfter.subState], ['active', 'exited'], 'docker.service stays up');
   } finally {
     await node.stop();
-    await removeAllMade();
+    await made.removeAll(suiteDocker());
   }
 });
 
@@ -345,7 +335,7 @@ test('without --rm or ExecStop=: a stop ends the container after TimeoutStopSec=
     assert.is((await app1())?.State.Running, false);
   } finally {
     await node.stop();
-    await removeAllMade();
+    await made.removeAll(suiteDocker());
   }
 });
 
