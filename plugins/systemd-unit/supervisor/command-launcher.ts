@@ -6,7 +6,7 @@ import { parseEnvironmentFile } from '../unit-file/environment.js';
 import { expandArgv } from '../unit-file/exec-command.js';
 import type { ExecCommand, ServiceSettings, UnitDefinition } from '../unit-file/definition.js';
 import { pipeUnitOutput } from '../unit-output.js';
-import { LaunchError, type ExecSetting, type Launcher } from './launcher.js';
+import { LaunchError, type Launcher } from './launcher.js';
 
 /** The PATH systemd gives services: its fixed program search path. */
 export const SERVICE_PATH = EXEC_SEARCH_PATH.join(':');
@@ -50,7 +50,7 @@ export class CommandLauncher implements Launcher {
     this.live.clear();
   }
 
-  async launch(unit: UnitDefinition, command: ExecCommand, setting: ExecSetting, extraEnv: Readonly<Record<string, string>>): Promise<ExecHandle> {
+  async launch(unit: UnitDefinition, command: ExecCommand, extraEnv: Readonly<Record<string, string>>): Promise<ExecHandle> {
     const svc = unit.service!;
     const env = { ...(await serviceEnvironment(svc)), ...extraEnv };
     const argv = expandArgv(command, env);

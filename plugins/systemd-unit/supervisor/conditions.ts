@@ -1,5 +1,6 @@
 import { accessSync, constants, lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
+import { lookupGroup } from '../process/user-db.js';
 import type { UnitCondition } from '../unit-file/definition.js';
 
 export interface ConditionOutcome {
@@ -60,10 +61,8 @@ export function conditionHolds(condition: UnitCondition, host: ConditionHost): b
       const me = os.userInfo();
       return v === String(me.uid) || v === me.username || (v === '@system' && me.uid < 1000);
     }
-    case 'Group': {
-      const me = os.userInfo();
-      return v === String(me.gid);
-    }
+    case 'Group':
+      return lookupGroup(v)?.gid === os.userInfo().gid;
     case 'Architecture':
       return v === archName();
     case 'CPUs':

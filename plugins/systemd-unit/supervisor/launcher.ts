@@ -6,7 +6,7 @@ export type ExecSetting = 'ExecCondition' | 'ExecStartPre' | 'ExecStart' | 'Exec
 
 /** Starts one command of a unit as a process: environment, expansion, runtime choice, output to the journal. */
 export interface Launcher {
-  launch(unit: UnitDefinition, command: ExecCommand, setting: ExecSetting, extraEnv: Readonly<Record<string, string>>): Promise<ExecHandle>;
+  launch(unit: UnitDefinition, command: ExecCommand, extraEnv: Readonly<Record<string, string>>): Promise<ExecHandle>;
 }
 
 /** A command that could not be started (missing program, bad user, unreadable EnvironmentFile=, engine down). */

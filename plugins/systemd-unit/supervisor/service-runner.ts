@@ -328,7 +328,7 @@ export class ServiceRunner extends RunnerState {
     const extra = await this.notifyEnvironment();
     let handle: ExecHandle;
     try {
-      handle = await this.ctx.launcher.launch(this.definition, cmd, 'ExecStart', extra);
+      handle = await this.ctx.launcher.launch(this.definition, cmd, extra);
     } catch (err) {
       throw this.launchFailure(record, err);
     }
@@ -384,7 +384,7 @@ export class ServiceRunner extends RunnerState {
       const env = { ...(await this.notifyEnvironment()), ...extra };
       const mainPid = this.mainPid;
       if (mainPid !== undefined) env.MAINPID = String(mainPid);
-      handle = await this.ctx.launcher.launch(this.definition, cmd, setting, env);
+      handle = await this.ctx.launcher.launch(this.definition, cmd, env);
     } catch (err) {
       const failure = this.launchFailure(record, err);
       return failure.status!;
@@ -458,7 +458,8 @@ export class ServiceRunner extends RunnerState {
     void this.enqueue(async () => {
       if (this.activeState !== 'active') return;
       await this.main?.handle.kill(this.service.watchdogSignal, 'main').catch(() => undefined);
-      const status = this.main ? await this.waitExit(this.main, usToMs(this.service.timeoutStopUs)) : undefined;
+      const ended = this.main ? await raceTimeout(this.main.ended, usToMs(this.service.timeoutStopUs)) : undefined;
+      const status = ended === 'timeout' ? undefined : ended;
       await this.tearDown('watchdog', 'watchdog', status);
     });
   }
@@ -599,14 +600,6 @@ export class ServiceRunner extends RunnerState {
     return true;
   }
 
-  private async waitExit(main: MainProcess, ms: number): Promise<ExitStatus | undefined> {
-    const timer = delay(ms, undefined);
-    try {
-      return await Promise.race([main.ended, timer.promise]);
-    } finally {
-      timer.clear();
-    }
-  }
 
   // ---- restart
 

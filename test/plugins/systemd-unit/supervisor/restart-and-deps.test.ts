@@ -128,6 +128,10 @@ test('Requisite= fails at once when the unit is not active; conditions skip, ass
   assert.is(detail.conditionFailed, 'ConditionPathExists=/nonexistent');
   assert.is((await b.supervisor.start('trig.service')).activeState, 'active');
   assert.match((await jobError(b.supervisor.start('assert.service'))).message, /assertion/);
+  b.unit('group.service', '[Unit]\nConditionGroup=root\nConditionGroup=!nogroup\n[Service]\nExecStart=/bin/sleep 300\n');
+  b.unit('other-group.service', '[Unit]\nConditionGroup=nogroup\n[Service]\nExecStart=/bin/sleep 300\n');
+  assert.is((await b.supervisor.start('group.service')).activeState, 'active', 'groups match by name');
+  assert.is((await b.supervisor.start('other-group.service')).activeState, 'inactive');
 });
 
 test('enable links the unit into its target; boot starts the enabled units; disable removes the link', async () => {
