@@ -1,6 +1,7 @@
 import { constants } from 'node:os';
 import path from 'node:path';
 import type { ExecRecord, UnitStatusDetail } from './unit-control.js';
+import { isCleanExit as isCleanDaemonExit } from './supervisor/exit-verdict.js';
 import { exitStatusName } from './unit-file/exit-status-names.js';
 
 export interface StatusFormatOptions {
@@ -138,12 +139,13 @@ function exitText(exec: ExecRecord): string {
   return `code=exited, status=${status}${name ? `/${name}` : ''}`;
 }
 
-/** Signals a daemon is expected to die of when asked to stop (systemd's EXIT_CLEAN_DAEMON). */
-const CLEAN_SIGNALS = new Set(['HUP', 'INT', 'TERM', 'PIPE']);
-
+/** A clean end by systemd's rules for a daemon (exit 0, or SIGHUP/INT/TERM/PIPE). */
 function isCleanExit(exec: ExecRecord): boolean {
-  if (exec.code === 'killed') return CLEAN_SIGNALS.has(signalOf(exec.status).name);
-  return Number(exec.status) === 0;
+  const status =
+    exec.code === 'killed'
+      ? { code: null, signal: `SIG${signalOf(exec.status).name}` as NodeJS.Signals }
+      : { code: Number(exec.status), signal: null };
+  return isCleanDaemonExit(status, 'simple', { codes: [], signals: [] });
 }
 
 /** A signal given by number or by name (`SIGKILL`, `KILL`), as a number and systemd's short name. */
