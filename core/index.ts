@@ -18,6 +18,8 @@ export { createLogger, silentLogger } from './logging.js';
 export type { Logger, LogLevel, LogFormat } from './logging.js';
 export { FLOTILLA_VERSION } from './version.js';
 export { DeadlineError, withDeadline } from './deadline.js';
+export { globMatcher, isLiteralGlob, matchesGlob } from './glob.js';
+export type { NameMatcher } from './glob.js';
 export { loadNodeConfig } from './config/load-node-config.js';
 export type { LoadNodeConfigOptions, LoadedNodeConfig } from './config/load-node-config.js';
 export { ConfigError, formatIssue, formatPath } from './config/config-error.js';

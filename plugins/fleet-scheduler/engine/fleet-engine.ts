@@ -1,0 +1,128 @@
+import type { Logger, SchedulingConstraint } from '../../../core/index.js';
+import { forEachBounded } from '../bounded-parallel.js';
+import { watchDirectory } from '../registry/directory-watch.js';
+import type { FleetRegistry } from '../registry/fleet-registry.js';
+import { loadSnapshot } from './cluster-snapshot.js';
+import { reconcileSchedule, type ScheduleChanges } from './scheduler.js';
+
+export interface FleetEngineOptions {
+  registry: FleetRegistry;
+  machineId: string;
+  constraints: () => readonly SchedulingConstraint[];
+  reconcileMs: number;
+  leaseTtlMs: number;
+  /** See the machinesToScore setting. */
+  machinesToScore?: number;
+  log: Logger;
+}
+
+export interface ReconcileReport {
+  assigned: number;
+  unassigned: number;
+  unplaceable: number;
+}
+
+const WRITES_IN_FLIGHT = 512;
+
+/**
+ * The cluster's scheduler. Every machine may run one; the one holding the lease (a TTL key
+ * taken with compare-and-swap) reconciles: when jobs, machines or metadata change, and on a
+ * timer. A reconcile reads the registry, decides in memory, and writes only the differences:
+ * removals first, so a machine gives a unit up before another is told to take it.
+ */
+export class FleetEngine {
+  private watches: { close(): void }[] = [];
+  private timer?: NodeJS.Timeout;
+  private leaseTimer?: NodeJS.Timeout;
+  private leader = false;
+  private running = false;
+  private reconciling?: Promise<void>;
+  private again = false;
+  private lastUnplaceable = new Map<string, string>();
+  /** Completed reconciles, for tests and metrics. */
+  reconciles = 0;
+
+  constructor(private readonly options: FleetEngineOptions) {}
+
+  get isLeader(): boolean {
+    return this.leader;
+  }
+
+  start(): void {
+    this.running = true;
+    const { registry, log } = this.options;
+    const onChange = () => this.wake();
+    this.watches = [registry.keys.jobs, registry.keys.machines, registry.keys.metadata].map((dir) => watchDirectory(registry.kv, dir, onChange, log));
+    this.timer = setInterval(() => this.wake(), this.options.reconcileMs);
+    this.leaseTimer = setInterval(() => void this.renewLease(), Math.max(100, Math.floor(this.options.leaseTtlMs / 3)));
+    void this.renewLease().then(() => this.wake());
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    clearInterval(this.timer);
+    clearInterval(this.leaseTimer);
+    for (const watch of this.watches) watch.close();
+    await this.reconciling?.catch(() => undefined);
+    if (this.leader) {
+      this.leader = false;
+      await this.options.registry.releaseLease(this.options.machineId).catch(() => undefined);
+    }
+  }
+
+  /** Reconciles now (or right after the running one) when this engine leads. */
+  wake(): Promise<void> {
+    if (!this.running || !this.leader) return Promise.resolve();
+    if (this.reconciling) {
+      this.again = true;
+      return this.reconciling;
+    }
+    this.reconciling = (async () => {
+      do {
+        this.again = false;
+        await this.reconcile().catch((err) => this.options.log.warn({ err }, 'engine reconcile failed; retrying on the next change or tick'));
+      } while (this.again && this.running && this.leader);
+    })().finally(() => {
+      this.reconciling = undefined;
+    });
+    return this.reconciling;
+  }
+
+  private async renewLease(): Promise<void> {
+    if (!this.running) return;
+    const { registry, machineId, leaseTtlMs, log } = this.options;
+    const held = await registry.holdLease(machineId, Math.max(1, Math.ceil(leaseTtlMs / 1000))).catch(() => false);
+    if (held !== this.leader) {
+      log.info({ machineId }, held ? 'this machine now runs the cluster engine' : 'this machine no longer runs the cluster engine');
+      this.leader = held;
+      if (held) void this.wake();
+    }
+  }
+
+  async reconcile(): Promise<ReconcileReport> {
+    const { registry, constraints, log } = this.options;
+    const snapshot = await loadSnapshot(registry);
+    const changes = reconcileSchedule({ ...snapshot, constraints: constraints(), machinesToScore: this.options.machinesToScore });
+    await this.write(changes);
+    this.reportUnplaceable(changes.unplaceable);
+    this.reconciles++;
+    if (changes.assign.length + changes.unassign.length > 0) {
+      log.debug({ assigned: changes.assign.length, unassigned: changes.unassign.length }, 'schedule changed');
+    }
+    return { assigned: changes.assign.length, unassigned: changes.unassign.length, unplaceable: changes.unplaceable.size };
+  }
+
+  private async write(changes: ScheduleChanges): Promise<void> {
+    const { registry, log } = this.options;
+    for (const { unit, machine, reason } of changes.unassign) log.info({ unit, machine, reason }, 'unit unscheduled');
+    await forEachBounded(changes.unassign, WRITES_IN_FLIGHT, ({ machine, unit }) => registry.unassign(machine, unit));
+    await forEachBounded(changes.assign, WRITES_IN_FLIGHT, ({ machine, unit, assignment }) => registry.assign(machine, unit, assignment));
+  }
+
+  private reportUnplaceable(unplaceable: Map<string, string>): void {
+    for (const [unit, reason] of unplaceable) {
+      if (this.lastUnplaceable.get(unit) !== reason) this.options.log.warn({ unit, reason }, 'no machine can take this unit');
+    }
+    this.lastUnplaceable = unplaceable;
+  }
+}

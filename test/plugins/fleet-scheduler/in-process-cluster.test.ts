@@ -1,0 +1,92 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import conflicts from '../../../plugins/fleet-constraint-conflicts/index.js';
+import global from '../../../plugins/fleet-constraint-global/index.js';
+import leastLoaded from '../../../plugins/fleet-constraint-least-loaded/index.js';
+import machineId from '../../../plugins/fleet-constraint-machine-id/index.js';
+import machineOf from '../../../plugins/fleet-constraint-machine-of/index.js';
+import metadata from '../../../plugins/fleet-constraint-metadata/index.js';
+import replaces from '../../../plugins/fleet-constraint-replaces/index.js';
+import { eventually, FleetNodes } from '../../support/fleet-nodes.js';
+
+const ALL_CONSTRAINTS = [conflicts, global, leastLoaded, machineId, machineOf, metadata, replaces];
+
+const sleeper = (extra = '') => `[Unit]\nDescription=test\n\n[Service]\nExecStart=/bin/sleep 3600\n${extra ? `\n[X-Fleet]\n${extra}\n` : ''}`;
+
+const test = suite<{ cluster: FleetNodes }>('fleet-scheduler: three kernels in one process');
+
+test.before(async (ctx) => {
+  ctx.cluster = await FleetNodes.start({
+    nodes: [{ metadata: { region: 'us-east-1', disk: 'ssd', cores: 8 } }, { metadata: { region: 'us-west-1', disk: 'hdd', cores: 2 } }, { metadata: { region: 'us-east-1', disk: 'hdd', cores: 4 } }],
+    constraints: ALL_CONSTRAINTS,
+  });
+  await eventually('three machines registered', async () => (await ctx.cluster.machines()).length === 3);
+});
+
+test.after(async ({ cluster }) => {
+  await cluster?.stop();
+});
+
+test('a submitted unit runs on exactly one machine, and the registry says where', async ({ cluster }) => {
+  await cluster.submit('hello.service', sleeper());
+  const running = await eventually('hello.service active', async () => (await cluster.activeUnits()).get('hello.service'));
+  assert.is(running.length, 1);
+  const placed = (await cluster.placements()).get('hello.service');
+  assert.equal(placed, running);
+  const states = await cluster.registry().states();
+  assert.is(states.get(running[0]!)?.get('hello.service')?.launched, true);
+});
+
+test('X-Conflicts keeps app instances on different machines', async ({ cluster }) => {
+  for (const i of [1, 2, 3]) await cluster.submit(`app@${i}.service`, sleeper('X-Conflicts=app@*.service'));
+  const active = await eventually('three app instances active', async () => {
+    const units = await cluster.activeUnits();
+    const machines = [1, 2, 3].map((i) => units.get(`app@${i}.service`)?.[0]);
+    return machines.every(Boolean) ? machines : undefined;
+  });
+  assert.is(new Set(active).size, 3);
+  await cluster.submit('app@4.service', sleeper('X-Conflicts=app@*.service'));
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  assert.is((await cluster.placements()).get('app@4.service'), undefined, 'a fourth instance has nowhere to go');
+});
+
+test('metadata with operators picks the matching machine', async ({ cluster }) => {
+  await cluster.submit('east-big.service', sleeper('MachineMetadata=region=us-east-1\nMachineMetadata=cores>=6'));
+  const placed = await eventually('east-big placed', async () => (await cluster.placements()).get('east-big.service'));
+  assert.equal(placed, [cluster.nodes[0]!.machineId]);
+});
+
+test('MachineOf follows its peer; Global runs everywhere', async ({ cluster }) => {
+  await cluster.submit('sidekick.service', sleeper('X-ConditionMachineOf=east-big.service'));
+  const placed = await eventually('sidekick placed', async () => (await cluster.placements()).get('sidekick.service'));
+  assert.equal(placed, [cluster.nodes[0]!.machineId]);
+  await cluster.submit('agent.service', sleeper('Global=true'));
+  const everywhere = await eventually('global on three machines', async () => {
+    const on = (await cluster.activeUnits()).get('agent.service');
+    return on?.length === 3 ? on : undefined;
+  });
+  assert.is(new Set(everywhere).size, 3);
+});
+
+test('a metadata change through the registry moves the unit away', async ({ cluster }) => {
+  const east = cluster.nodes[0]!;
+  await cluster.registry().setDynamicMetadata(east.machineId, 'cores', '1');
+  await eventually('east-big unscheduled', async () => (await cluster.placements()).get('east-big.service') === undefined);
+  await cluster.registry().setDynamicMetadata(east.machineId, 'cores', undefined);
+  await eventually('east-big back', async () => (await cluster.placements()).get('east-big.service')?.[0] === east.machineId);
+});
+
+test('a graceful stop moves its units at once', async ({ cluster }) => {
+  const hello = (await cluster.placements()).get('hello.service')![0]!;
+  const leaving = cluster.byMachine(hello)!;
+  const before = Date.now();
+  await leaving.stop();
+  const moved = await eventually('hello.service active elsewhere', async () => {
+    const on = (await cluster.activeUnits()).get('hello.service');
+    return on?.length === 1 && on[0] !== hello ? on : undefined;
+  }, 10_000);
+  assert.ok(moved);
+  assert.ok(Date.now() - before < 10_000);
+});
+
+test.run();
