@@ -46,7 +46,7 @@ async function freePorts(count: number): Promise<number[]> {
 
 const peerUrl = (port: number) => `http://${LOOPBACK}:${port}`;
 
-function flotillaConfig(name: string, dataDir: string, apiPort: number, peerPort: number, token: string, peers: Map<string, number>): string {
+function flotillaConfig(name: string, dataDir: string, apiPort: number, peerPort: number, token: string, peers: Map<string, number>, plugins: readonly string[]): string {
   return [
     'version: 1',
     'node:',
@@ -63,11 +63,13 @@ function flotillaConfig(name: string, dataDir: string, apiPort: number, peerPort
     `    clusterToken: ${token}`,
     '    initialCluster:',
     ...[...peers].map(([peer, port]) => `      ${peer}: ${peerUrl(port)}`),
+    ...plugins.map((id) => `  ${id}: {}`),
     '',
   ].join('\n');
 }
 
-export async function startFlotilla(): Promise<Cluster> {
+/** Three members; `plugins` are other plugins each runs, with their defaults. */
+export async function startFlotilla(plugins: readonly string[] = []): Promise<Cluster> {
   const ports = await freePorts(NAMES.length * 2);
   const peers = new Map(NAMES.map((name, i) => [name, ports[2 * i + 1]!]));
   const token = `bench-${randomBytes(4).toString('hex')}`;
@@ -77,7 +79,7 @@ export async function startFlotilla(): Promise<Cluster> {
     const file = path.join(dir, 'node.yaml');
     const clientPort = ports[2 * i]!;
     const peerPort = ports[2 * i + 1]!;
-    await writeFile(file, flotillaConfig(name, path.join(dir, 'data'), clientPort, peerPort, token, peers));
+    await writeFile(file, flotillaConfig(name, path.join(dir, 'data'), clientPort, peerPort, token, peers, plugins));
     const child = startChild(`flotilla ${name}`, process.execPath, [CLI, 'up', '--config', file, '--log-level', 'warn'], { env: cleanEnv() });
     members.push({ name, child, clientPort, peerPort });
   }

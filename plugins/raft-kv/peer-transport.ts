@@ -61,6 +61,11 @@ export class PeerTransport {
   private handler?: PeerTransportHandler;
   /** When the last heartbeat to each peer left, to time its answer. */
   private readonly heartbeatSent = new Map<NodeId, number>();
+  /**
+   * While set, every message to or from a peer is dropped, as a network partition would: the
+   * member stays up but hears no one and no one hears it (fault-injection for cluster tests).
+   */
+  blackholed = false;
   /** Append messages sent and received, for /v2/stats/self. */
   readonly counters = { appendsSent: 0, appendsReceived: 0 };
 
@@ -125,6 +130,7 @@ export class PeerTransport {
   }
 
   send(messages: readonly Message[]): void {
+    if (this.blackholed) return;
     const batches = new Map<NodeId, Message[]>();
     for (const message of messages) {
       if (message.type === 'app') this.counters.appendsSent++;
@@ -254,7 +260,7 @@ export class PeerTransport {
         if (sent !== undefined) this.peers.get(message.from)?.recordLatency(performance.now() - sent);
       }
     }
-    this.handler?.receive(messages);
+    if (!this.blackholed) this.handler?.receive(messages);
   }
 }
 

@@ -102,7 +102,7 @@ export class RaftDriver {
     private readonly config: RaftKvConfig,
     readonly identity: MemberIdentity,
     private readonly dataDir: string,
-    private readonly transport: PeerTransport,
+    readonly transport: PeerTransport,
     private readonly log: Logger,
   ) {
     const initial = new Membership();

@@ -13,6 +13,7 @@ import { FLEET_SCHEDULER } from '../../plugins/fleet-scheduler/tokens.js';
 import { parseUnitOptions } from '../../plugins/fleet-scheduler/unit-file/unit-options.js';
 import journal from '../../plugins/journal/index.js';
 import raftKv from '../../plugins/raft-kv/index.js';
+import { RAFT_KV } from '../../plugins/raft-kv/tokens.js';
 import systemdUnit from '../../plugins/systemd-unit/index.js';
 import { freePorts } from './ports.js';
 import { startTestNode, type TestNode } from './test-node.js';
@@ -163,4 +164,9 @@ export async function eventually<T>(what: string, check: () => Promise<T | undef
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
+}
+
+/** Cuts a node's raft traffic both ways (or restores it): a network partition around that machine. */
+export function partition(node: FleetNode, cut: boolean): void {
+  node.node!.kernel.container.resolve(RAFT_KV.Driver).transport.blackholed = cut;
 }

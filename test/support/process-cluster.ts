@@ -31,6 +31,10 @@ export interface ProcessClusterOptions {
   /** The CLI entry point (DEV_BIN or RUN_BIN). */
   bin?: string;
   startTimeoutMs?: number;
+  /** Other plugins each member runs, by id with their settings (`raft-kv` is always there). */
+  plugins?: Record<string, unknown>;
+  /** Node metadata of member `index`. */
+  metadata?: (index: number) => Record<string, unknown>;
   /** Keep the data dirs and logs after `destroy`. */
   keepFiles?: boolean;
 }
@@ -72,12 +76,13 @@ export class ProcessCluster {
       mkdirSync(home);
       const config = {
         version: 1,
-        node: { name },
+        node: { name, ...(options.metadata ? { metadata: options.metadata(index) } : {}) },
         dataDir: path.join(home, 'data'),
         api: { address: '127.0.0.1', port: apiPorts[index] },
         log: { level: 'info', format: 'json' },
         plugins: {
           'raft-kv': { peerAddress: '127.0.0.1', peerPort: peerPorts[index], initialCluster, clusterToken: 'process-cluster', ...options.raftKv },
+          ...options.plugins,
         },
       };
       const configFile = path.join(home, 'node.yaml');

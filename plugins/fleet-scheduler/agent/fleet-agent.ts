@@ -1,4 +1,4 @@
-import type { Disposable, Logger, UnitManager, UnitStatus } from '../../../core/index.js';
+import { withDeadline, type Disposable, type Logger, type UnitManager, type UnitStatus } from '../../../core/index.js';
 import type { FleetRegistry } from '../registry/fleet-registry.js';
 import type { AssignmentRecord, MachineRecord, UnitStateRecord } from '../registry/records.js';
 import { serializeUnitOptions } from '../unit-file/unit-options.js';
@@ -6,6 +6,8 @@ import { forEachBounded } from '../bounded-parallel.js';
 import { watchDirectory } from '../registry/directory-watch.js';
 import type { LoadedUnits } from './loaded-units.js';
 import { MachinePresence } from './machine-presence.js';
+
+const STOP_WAIT_MS = 1000;
 
 export interface FleetAgentOptions {
   registry: FleetRegistry;
@@ -33,6 +35,7 @@ export class FleetAgent {
   private watch?: { close(): void };
   private timer?: NodeJS.Timeout;
   private refreshTimer?: NodeJS.Timeout;
+  private apiWait?: NodeJS.Timeout;
   private stateEvents?: Disposable;
   private running = false;
   private reconciling?: Promise<void>;
@@ -69,6 +72,14 @@ export class FleetAgent {
     // States carry the machine's TTL, so they are renewed as often as its presence.
     this.refreshTimer = setInterval(() => this.schedulePublish(), this.options.heartbeatMs);
     this.presence.start();
+    // The node's API listens only after every plugin started: announce its address as soon as it does.
+    if (this.options.machine().apiUrl === undefined) {
+      this.apiWait = setInterval(() => {
+        if (this.options.machine().apiUrl === undefined) return;
+        clearInterval(this.apiWait);
+        this.presence.beat().catch(() => undefined);
+      }, 20);
+    }
   }
 
   /** Leaves the cluster: units unloaded, states and presence removed. */
@@ -76,14 +87,19 @@ export class FleetAgent {
     this.running = false;
     clearInterval(this.timer);
     clearInterval(this.refreshTimer);
+    clearInterval(this.apiWait);
     clearTimeout(this.publishTimer);
     this.watch?.close();
     this.presence.stop();
     this.stateEvents?.dispose();
-    await this.reconciling?.catch(() => undefined);
+    // A reconcile waiting on a store without quorum would hold the stop up to the store's timeout.
+    await withDeadline(this.reconciling ?? Promise.resolve(), STOP_WAIT_MS, 'the last reconcile').catch(() => undefined);
     await forEachBounded([...this.options.loaded.units.keys()], CONCURRENCY, (name) => this.unload(name));
-    const { registry } = this.options;
-    await Promise.allSettled([registry.removeStates(this.machineId), registry.removeMachine(this.machineId)]);
+    // Without a quorum (the whole cluster stopping) the leave cannot be written; the TTL does it then.
+    const { registry, ttlMs, log } = this.options;
+    await withDeadline(Promise.all([registry.removeStates(this.machineId), registry.removeMachine(this.machineId)]), Math.min(ttlMs, 2 * STOP_WAIT_MS), 'leaving the cluster').catch(
+      (err) => log.warn({ err }, 'could not leave the cluster; the machine goes when its TTL runs out'),
+    );
   }
 
   /** Runs a reconcile now (or right after the one running) and resolves when it is done. */
@@ -120,6 +136,7 @@ export class FleetAgent {
 
   private async apply(name: string, assignment: AssignmentRecord): Promise<void> {
     const { loaded, units, registry } = this.options;
+    if (!this.running) return;
     if (loaded.units.get(name) !== assignment.hash) {
       if (loaded.units.has(name)) await this.unload(name);
       const options = await registry.unitOptions(assignment.hash);
@@ -127,7 +144,7 @@ export class FleetAgent {
       await units.load(name, serializeUnitOptions(options));
       await loaded.set(name, assignment.hash);
     }
-    if (this.fenced) return;
+    if (this.fenced || !this.running) return;
     if (assignment.desiredState === 'launched' && !this.launched.has(name)) {
       this.launched.add(name);
       await units.start(name).catch((err) => this.options.log.warn({ err, unit: name }, 'unit did not start'));

@@ -1,9 +1,11 @@
-import type { Logger, SchedulingConstraint } from '../../../core/index.js';
+import { withDeadline, type Logger, type SchedulingConstraint } from '../../../core/index.js';
 import { forEachBounded } from '../bounded-parallel.js';
 import { watchDirectory } from '../registry/directory-watch.js';
 import type { FleetRegistry } from '../registry/fleet-registry.js';
 import { loadSnapshot } from './cluster-snapshot.js';
 import { reconcileSchedule, type ScheduleChanges } from './scheduler.js';
+
+const STOP_WAIT_MS = 1000;
 
 export interface FleetEngineOptions {
   registry: FleetRegistry;
@@ -63,10 +65,11 @@ export class FleetEngine {
     clearInterval(this.timer);
     clearInterval(this.leaseTimer);
     for (const watch of this.watches) watch.close();
-    await this.reconciling?.catch(() => undefined);
+    // A reconcile waiting on a store without quorum would hold the stop up to the store's timeout.
+    await withDeadline(this.reconciling ?? Promise.resolve(), STOP_WAIT_MS, 'the last reconcile').catch(() => undefined);
     if (this.leader) {
       this.leader = false;
-      await this.options.registry.releaseLease(this.options.machineId).catch(() => undefined);
+      await withDeadline(this.options.registry.releaseLease(this.options.machineId), 1000, 'releasing the engine lease').catch(() => undefined);
     }
   }
 

@@ -68,11 +68,17 @@ test('MachineOf follows its peer; Global runs everywhere', async ({ cluster }) =
   assert.is(new Set(everywhere).size, 3);
 });
 
-test('a metadata change through the registry moves the unit away', async ({ cluster }) => {
+test('a metadata change through PATCH /fleet/v1/machines moves the unit away, and back', async ({ cluster }) => {
   const east = cluster.nodes[0]!;
-  await cluster.registry().setDynamicMetadata(east.machineId, 'cores', '1');
+  const patch = (body: unknown) =>
+    fetch(`${cluster.live()[1]!.node!.url}/fleet/v1/machines`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const set = await patch([{ op: 'replace', path: `/${east.machineId}/metadata/cores`, value: { value: '1' } }]);
+  assert.is(set.status, 204);
   await eventually('east-big unscheduled', async () => (await cluster.placements()).get('east-big.service') === undefined);
-  await cluster.registry().setDynamicMetadata(east.machineId, 'cores', undefined);
+  await eventually('east-big stopped where it ran', async () => (await cluster.activeUnits()).get('east-big.service') === undefined);
+  // fleet's `remove` hides the key, config value included; `replace` brings a value back.
+  const restored = await patch([{ op: 'replace', path: `/${east.machineId}/metadata/cores`, value: { value: '8' } }]);
+  assert.is(restored.status, 204);
   await eventually('east-big back', async () => (await cluster.placements()).get('east-big.service')?.[0] === east.machineId);
 });
 

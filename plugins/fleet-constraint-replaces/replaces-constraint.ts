@@ -1,0 +1,36 @@
+import { globMatcher, type ConstraintPlan, type PlacementView, type SchedulableUnit, type SchedulingConstraint } from '../../core/index.js';
+import { ReplacesIndex } from './replaces-index.js';
+
+/**
+ * [X-Fleet] Replaces=: a unit cannot stay on a machine that runs a unit replacing it. The
+ * replacing unit is not held back, so placing it where the replaced one runs moves that one
+ * away when placements are re-checked. Two units that replace each other ignore the rule.
+ */
+export class ReplacesConstraint implements SchedulingConstraint {
+  readonly name = 'replaces';
+  private readonly indexes = new WeakMap<PlacementView, ReplacesIndex>();
+
+  plan(unit: SchedulableUnit, view: PlacementView): ConstraintPlan | undefined {
+    const own = (unit.requirements.Replaces ?? []).map(globMatcher);
+    const blocked = new Map<string, string>();
+    this.indexFor(view).forEachReplacing(unit.name, (glob, replacer) => {
+      if (replacer === unit.name || own.some((match) => match(replacer))) return;
+      const reason = `replaced by ${replacer} (Replaces=${glob})`;
+      for (const machine of view.placementsOf(replacer)) if (!blocked.has(machine)) blocked.set(machine, reason);
+    });
+    if (blocked.size === 0) return undefined;
+    return {
+      filter: (machine) => {
+        const reason = blocked.get(machine.id);
+        return reason === undefined ? { ok: true } : { ok: false, reason };
+      },
+    };
+  }
+
+  private indexFor(view: PlacementView): ReplacesIndex {
+    let index = this.indexes.get(view);
+    if (!index) this.indexes.set(view, (index = new ReplacesIndex(view)));
+    else index.catchUp();
+    return index;
+  }
+}
