@@ -24,8 +24,11 @@ export const fleetSchedulerConfigSchema = z
     agent: z.boolean().default(true),
     /** The engine reconciles at least this often, besides reacting to changes at once. */
     reconcileInterval: positiveDurationSetting('2s'),
-    /** How long the engine lease lasts without renewal. */
-    engineLeaseTtl: positiveDurationSetting('5s'),
+    /**
+     * How long the engine lease lasts without renewal: when the engine's machine dies, another
+     * takes over after this, so it should not be longer than machineTtl.
+     */
+    engineLeaseTtl: positiveDurationSetting('3s'),
     /** The agent re-reads its assignments and its units' states at least this often. */
     agentReconcileInterval: positiveDurationSetting('5s'),
     /**

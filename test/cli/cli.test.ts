@@ -94,7 +94,7 @@ cli('a client command against no node says so plainly', async () => {
 cli('config validate: a good file passes, a typo is reported with file, line and key', async () => {
   const ok = await flotilla(['config', 'validate', 'config/default.yaml']);
   assert.is(ok.error, undefined);
-  assert.match(ok.stdout, /^config\/default\.yaml: valid \(node .+; plugins: raft-kv, journal, systemd-unit\)/);
+  assert.match(ok.stdout, /^config\/default\.yaml: valid \(node .+; plugins: raft-kv, journal, systemd-unit, fleet-scheduler, fleet-constraint-[a-z-]+(, fleet-constraint-[a-z-]+)*\)/);
 
   const dir = configFileIn(() => 'api:\n  port: 4001\n  adress: 127.0.0.1\n', 'typo.yaml');
   const file = dir.file;

@@ -40,7 +40,19 @@ config('config/default.yaml and the examples are valid as shipped', async () => 
   const loaded = await loadNodeConfig({ file: 'config/default.yaml', env: {}, catalog: BUILTIN_PLUGINS });
   assert.is(loaded.config.api.address, '127.0.0.1');
   assert.is(path.isAbsolute(loaded.config.dataDir), true);
-  assert.equal(loaded.plugins.map((p) => p.plugin.id), ['raft-kv', 'journal', 'systemd-unit']);
+  assert.equal(loaded.plugins.map((p) => p.plugin.id), [
+    'raft-kv',
+    'journal',
+    'systemd-unit',
+    'fleet-scheduler',
+    'fleet-constraint-machine-id',
+    'fleet-constraint-machine-of',
+    'fleet-constraint-metadata',
+    'fleet-constraint-conflicts',
+    'fleet-constraint-global',
+    'fleet-constraint-replaces',
+    'fleet-constraint-least-loaded',
+  ]);
   for (const member of ['m1', 'm2', 'm3']) {
     const example = await loadNodeConfig({ file: `config/examples/cluster-${member}.yaml`, env: {}, catalog: BUILTIN_PLUGINS });
     assert.is(example.config.node.name, member);

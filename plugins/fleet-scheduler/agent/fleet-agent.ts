@@ -3,6 +3,7 @@ import type { FleetRegistry } from '../registry/fleet-registry.js';
 import type { AssignmentRecord, MachineRecord, UnitStateRecord } from '../registry/records.js';
 import { serializeUnitOptions } from '../unit-file/unit-options.js';
 import { forEachBounded } from '../bounded-parallel.js';
+import { CoalescingRunner } from '../coalescing-runner.js';
 import { watchDirectory } from '../registry/directory-watch.js';
 import type { LoadedUnits } from './loaded-units.js';
 import { MachinePresence } from './machine-presence.js';
@@ -38,8 +39,11 @@ export class FleetAgent {
   private apiWait?: NodeJS.Timeout;
   private stateEvents?: Disposable;
   private running = false;
-  private reconciling?: Promise<void>;
-  private again = false;
+  private readonly reconciler = new CoalescingRunner(
+    () => this.reconcile(),
+    () => this.running,
+    (err) => this.options.log.warn({ err }, 'agent reconcile failed; retrying on the next change or tick'),
+  );
   private publishTimer?: NodeJS.Timeout;
   private fenced = false;
 
@@ -93,7 +97,7 @@ export class FleetAgent {
     this.presence.stop();
     this.stateEvents?.dispose();
     // A reconcile waiting on a store without quorum would hold the stop up to the store's timeout.
-    await withDeadline(this.reconciling ?? Promise.resolve(), STOP_WAIT_MS, 'the last reconcile').catch(() => undefined);
+    await withDeadline(this.reconciler.inProgress, STOP_WAIT_MS, 'the last reconcile').catch(() => undefined);
     await forEachBounded([...this.options.loaded.units.keys()], CONCURRENCY, (name) => this.unload(name));
     // Without a quorum (the whole cluster stopping) the leave cannot be written; the TTL does it then.
     const { registry, ttlMs, log } = this.options;
@@ -104,20 +108,7 @@ export class FleetAgent {
 
   /** Runs a reconcile now (or right after the one running) and resolves when it is done. */
   wake(): Promise<void> {
-    if (!this.running) return Promise.resolve();
-    if (this.reconciling) {
-      this.again = true;
-      return this.reconciling;
-    }
-    this.reconciling = (async () => {
-      do {
-        this.again = false;
-        await this.reconcile().catch((err) => this.options.log.warn({ err }, 'agent reconcile failed; retrying on the next change or tick'));
-      } while (this.again && this.running);
-    })().finally(() => {
-      this.reconciling = undefined;
-    });
-    return this.reconciling;
+    return this.reconciler.run();
   }
 
   private async reconcile(): Promise<void> {

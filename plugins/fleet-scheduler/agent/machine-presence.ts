@@ -22,7 +22,8 @@ export interface MachinePresenceOptions {
  */
 export class MachinePresence {
   private timer?: NodeJS.Timeout;
-  private inFlight = false;
+  /** When the heartbeat still waiting for the store was sent; 0 when none is. */
+  private inFlightSince = 0;
   private lastTakenSentAt = 0;
   private connected = false;
   private stopped = false;
@@ -62,12 +63,14 @@ export class MachinePresence {
       this.options.log.warn({ lastHeartbeatMsAgo: Date.now() - this.lastTakenSentAt }, 'lost contact with the cluster store; stopping this machine\'s units');
       this.options.onCutOff();
     }
-    if (this.inFlight) return;
-    this.inFlight = true;
+    // A write stuck on a leader that died is not waited for: the next one goes to the new leader.
+    if (this.inFlightSince !== 0 && Date.now() - this.inFlightSince < intervalMs) return;
+    const sentAt = Date.now();
+    this.inFlightSince = sentAt;
     this.beat()
       .catch((err) => this.options.log.debug({ err }, 'heartbeat not taken'))
       .finally(() => {
-        this.inFlight = false;
+        if (this.inFlightSince === sentAt) this.inFlightSince = 0;
       });
   }
 }

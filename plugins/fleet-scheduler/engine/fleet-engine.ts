@@ -1,5 +1,6 @@
 import { withDeadline, type Logger, type SchedulingConstraint } from '../../../core/index.js';
 import { forEachBounded } from '../bounded-parallel.js';
+import { CoalescingRunner } from '../coalescing-runner.js';
 import { watchDirectory } from '../registry/directory-watch.js';
 import type { FleetRegistry } from '../registry/fleet-registry.js';
 import { loadSnapshot } from './cluster-snapshot.js';
@@ -38,8 +39,11 @@ export class FleetEngine {
   private leaseTimer?: NodeJS.Timeout;
   private leader = false;
   private running = false;
-  private reconciling?: Promise<void>;
-  private again = false;
+  private readonly reconciler = new CoalescingRunner(
+    () => this.reconcile(),
+    () => this.running && this.leader,
+    (err) => this.options.log.warn({ err }, 'engine reconcile failed; retrying on the next change or tick'),
+  );
   private lastUnplaceable = new Map<string, string>();
   /** Completed reconciles, for tests and metrics. */
   reconciles = 0;
@@ -55,6 +59,12 @@ export class FleetEngine {
     const { registry, log } = this.options;
     const onChange = () => this.wake();
     this.watches = [registry.keys.jobs, registry.keys.machines, registry.keys.metadata].map((dir) => watchDirectory(registry.kv, dir, onChange, log));
+    // A lease that expires or is given up is taken at once, not at the next renewal tick.
+    this.watches.push(
+      watchDirectory(registry.kv, registry.keys.engineLease, (event) => {
+        if (!this.leader && (event === undefined || event.action === 'expire' || event.action === 'delete' || event.action === 'compareAndDelete')) void this.renewLease();
+      }, log),
+    );
     this.timer = setInterval(() => this.wake(), this.options.reconcileMs);
     this.leaseTimer = setInterval(() => void this.renewLease(), Math.max(100, Math.floor(this.options.leaseTtlMs / 3)));
     void this.renewLease().then(() => this.wake());
@@ -66,7 +76,7 @@ export class FleetEngine {
     clearInterval(this.leaseTimer);
     for (const watch of this.watches) watch.close();
     // A reconcile waiting on a store without quorum would hold the stop up to the store's timeout.
-    await withDeadline(this.reconciling ?? Promise.resolve(), STOP_WAIT_MS, 'the last reconcile').catch(() => undefined);
+    await withDeadline(this.reconciler.inProgress, STOP_WAIT_MS, 'the last reconcile').catch(() => undefined);
     if (this.leader) {
       this.leader = false;
       await withDeadline(this.options.registry.releaseLease(this.options.machineId), 1000, 'releasing the engine lease').catch(() => undefined);
@@ -75,20 +85,7 @@ export class FleetEngine {
 
   /** Reconciles now (or right after the running one) when this engine leads. */
   wake(): Promise<void> {
-    if (!this.running || !this.leader) return Promise.resolve();
-    if (this.reconciling) {
-      this.again = true;
-      return this.reconciling;
-    }
-    this.reconciling = (async () => {
-      do {
-        this.again = false;
-        await this.reconcile().catch((err) => this.options.log.warn({ err }, 'engine reconcile failed; retrying on the next change or tick'));
-      } while (this.again && this.running && this.leader);
-    })().finally(() => {
-      this.reconciling = undefined;
-    });
-    return this.reconciling;
+    return this.reconciler.run();
   }
 
   private async renewLease(): Promise<void> {

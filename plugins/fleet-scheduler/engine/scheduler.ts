@@ -178,8 +178,7 @@ function recheck(
     const machine = view.machine(id)!;
     const rejection = keep ? { constraint: 'schedule', reason: `already placed on ${keep}` } : firstRejection(plans, machine);
     if (rejection) {
-      view.unplace(unit.name, id);
-      removed.set(`${id}/${unit.name}`, `${rejection.constraint}: ${rejection.reason}`);
+      takeBack(view, unit.name, id, rejection, removed);
       changed = true;
     } else keep = id;
   }
@@ -202,10 +201,14 @@ function placeEverywhere(
       view.place(unit.name, machine.id);
       changed = true;
     } else if (rejection && placed.has(machine.id)) {
-      view.unplace(unit.name, machine.id);
-      removed.set(`${machine.id}/${unit.name}`, `${rejection.constraint}: ${rejection.reason}`);
+      takeBack(view, unit.name, machine.id, rejection, removed);
       changed = true;
     }
   }
   return changed;
+}
+
+function takeBack(view: ClusterPlacementView, unit: string, machine: string, why: { constraint: string; reason: string }, removed: Map<string, string>): void {
+  view.unplace(unit, machine);
+  removed.set(`${machine}/${unit}`, `${why.constraint}: ${why.reason}`);
 }

@@ -142,8 +142,10 @@ test('Type=forking with PIDFile=: the daemon is the main process', async () => {
 });
 
 test('a stop that SIGTERM does not end escalates to SIGKILL after TimeoutStopSec', async () => {
-  b.unit('stubborn.service', `[Service]\nTimeoutStopSec=300ms\nExecStart=/bin/sh -c "trap '' TERM; while true; do sleep 0.05; done"\n`);
+  b.unit('stubborn.service', `[Service]\nTimeoutStopSec=300ms\nExecStart=/bin/sh -c "trap '' TERM; echo > ${b.file('trapped')}; while true; do sleep 0.05; done"\n`);
   const status = await b.supervisor.start('stubborn.service');
+  // SIGTERM before the shell ran `trap` would end it at once: a loaded machine is slow to get there.
+  await until('the TERM trap set', () => b.exists('trapped'));
   const stopped = await b.supervisor.stop('stubborn.service');
   assert.not.ok(alive(status.mainPid!));
   assert.ok(b.states('stubborn.service').includes('deactivating/stop-sigkill'));
