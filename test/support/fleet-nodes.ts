@@ -118,6 +118,10 @@ export class FleetNodes {
     await this.registry().putUnit(name, parseUnitOptions(text), desiredState);
   }
 
+  async destroyUnit(name: string): Promise<void> {
+    await this.registry().destroyUnit(name);
+  }
+
   /** Unit → machines it is assigned to, from the registry. */
   async placements(): Promise<Map<string, string[]>> {
     const result = new Map<string, string[]>();

@@ -68,6 +68,26 @@ test('MachineOf follows its peer; Global runs everywhere', async ({ cluster }) =
   assert.is(new Set(everywhere).size, 3);
 });
 
+test('MachineID (the short id too) pins a unit; Replaces moves the replaced unit away', async ({ cluster }) => {
+  const west = cluster.nodes[1]!;
+  await cluster.submit('pinned.service', sleeper(`MachineID=${west.machineId.slice(0, 8)}`));
+  await eventually('pinned on the west machine', async () => (await cluster.placements()).get('pinned.service')?.[0] === west.machineId);
+  await cluster.submit('successor.service', sleeper(`MachineID=${west.machineId}`));
+  await eventually('successor placed', async () => (await cluster.placements()).get('successor.service')?.[0] === west.machineId);
+  await cluster.destroyUnit('successor.service');
+  // disk=hdd: the second or the third machine; whichever it is, `new` is sent there and `old` must leave for the other.
+  await cluster.submit('old.service', sleeper('MachineMetadata=disk=hdd'));
+  const oldOn = await eventually('old placed', async () => (await cluster.placements()).get('old.service')?.[0]);
+  await cluster.submit('anchor.service', sleeper(`MachineID=${oldOn}`));
+  await cluster.submit('new.service', sleeper('Replaces=old.service\nMachineOf=anchor.service'));
+  const movedTo = await eventually('new where old was, old moved to the other hdd machine', async () => {
+    const placed = await cluster.placements();
+    const moved = placed.get('old.service')?.[0];
+    return placed.get('new.service')?.[0] === oldOn && moved !== undefined && moved !== oldOn ? moved : undefined;
+  });
+  assert.ok([cluster.nodes[1]!.machineId, cluster.nodes[2]!.machineId].includes(movedTo));
+});
+
 test('a metadata change through PATCH /fleet/v1/machines moves the unit away, and back', async ({ cluster }) => {
   const east = cluster.nodes[0]!;
   const patch = (body: unknown) =>
