@@ -21,9 +21,17 @@ export function matchesGlob(pattern: string, name: string): boolean {
   return globMatcher(pattern)(name);
 }
 
+const WILDCARD = /[*?[\\]/;
+
 /** True when the pattern has no wildcard: it matches exactly one name. */
 export function isLiteralGlob(pattern: string): boolean {
-  return !/[*?[\\]/.test(pattern);
+  return !WILDCARD.test(pattern);
+}
+
+/** The text of a pattern before its first wildcard or escape: every name the pattern matches starts with it. */
+export function literalPrefix(pattern: string): string {
+  const at = pattern.search(WILDCARD);
+  return at === -1 ? pattern : pattern.slice(0, at);
 }
 
 const escapeRegExp = (char: string) => char.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');

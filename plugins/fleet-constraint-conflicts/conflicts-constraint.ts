@@ -1,4 +1,4 @@
-import type { ConstraintPlan, PlacementView, SchedulableUnit, SchedulingConstraint } from '../../core/index.js';
+import { refusingPlan, ViewIndexes, type ConstraintPlan, type PlacementView, type SchedulableUnit, type SchedulingConstraint } from '../../core/index.js';
 import { ConflictIndex } from './conflict-index.js';
 
 /**
@@ -7,10 +7,10 @@ import { ConflictIndex } from './conflict-index.js';
  */
 export class ConflictsConstraint implements SchedulingConstraint {
   readonly name = 'conflicts';
-  private readonly indexes = new WeakMap<PlacementView, ConflictIndex>();
+  private readonly indexes = new ViewIndexes((view) => new ConflictIndex(view));
 
   plan(unit: SchedulableUnit, view: PlacementView): ConstraintPlan | undefined {
-    const index = this.indexFor(view);
+    const index = this.indexes.of(view);
     const blocked = new Map<string, string>();
     const block = (other: string, reason: () => string) => {
       if (other === unit.name) return;
@@ -23,19 +23,6 @@ export class ConflictsConstraint implements SchedulingConstraint {
       index.forEachPlacedMatching(glob, (other) => block(other, () => `conflicts with ${other}, which matches Conflicts=${glob}`));
     }
     index.forEachDeclaring(unit.name, (glob, other) => block(other, () => `conflicts with ${other}, whose Conflicts=${glob} matches ${unit.name}`));
-    if (blocked.size === 0) return undefined;
-    return {
-      filter: (machine) => {
-        const reason = blocked.get(machine.id);
-        return reason === undefined ? { ok: true } : { ok: false, reason };
-      },
-    };
-  }
-
-  private indexFor(view: PlacementView): ConflictIndex {
-    let index = this.indexes.get(view);
-    if (!index) this.indexes.set(view, (index = new ConflictIndex(view)));
-    else index.catchUp();
-    return index;
+    return refusingPlan(blocked);
   }
 }

@@ -1,4 +1,4 @@
-import { globMatcher, type ConstraintPlan, type PlacementView, type SchedulableUnit, type SchedulingConstraint } from '../../core/index.js';
+import { globMatcher, refusingPlan, ViewIndexes, type ConstraintPlan, type PlacementView, type SchedulableUnit, type SchedulingConstraint } from '../../core/index.js';
 import { ReplacesIndex } from './replaces-index.js';
 
 /**
@@ -8,29 +8,16 @@ import { ReplacesIndex } from './replaces-index.js';
  */
 export class ReplacesConstraint implements SchedulingConstraint {
   readonly name = 'replaces';
-  private readonly indexes = new WeakMap<PlacementView, ReplacesIndex>();
+  private readonly indexes = new ViewIndexes((view) => new ReplacesIndex(view));
 
   plan(unit: SchedulableUnit, view: PlacementView): ConstraintPlan | undefined {
     const own = (unit.requirements.Replaces ?? []).map(globMatcher);
     const blocked = new Map<string, string>();
-    this.indexFor(view).forEachReplacing(unit.name, (glob, replacer) => {
+    this.indexes.of(view).forEachReplacing(unit.name, (glob, replacer) => {
       if (replacer === unit.name || own.some((match) => match(replacer))) return;
       const reason = `replaced by ${replacer} (Replaces=${glob})`;
       for (const machine of view.placementsOf(replacer)) if (!blocked.has(machine)) blocked.set(machine, reason);
     });
-    if (blocked.size === 0) return undefined;
-    return {
-      filter: (machine) => {
-        const reason = blocked.get(machine.id);
-        return reason === undefined ? { ok: true } : { ok: false, reason };
-      },
-    };
-  }
-
-  private indexFor(view: PlacementView): ReplacesIndex {
-    let index = this.indexes.get(view);
-    if (!index) this.indexes.set(view, (index = new ReplacesIndex(view)));
-    else index.catchUp();
-    return index;
+    return refusingPlan(blocked);
   }
 }

@@ -67,6 +67,34 @@ export function reasonOn(rule: SchedulingConstraint, schedulable: SchedulableUni
   return verdict.ok ? undefined : verdict.reason;
 }
 
+/** The machines where `allows` accepts every unit placed but the candidate itself: a rule worked out the long way. */
+export function machinesAllowing(view: PlacementView, candidate: SchedulableUnit, allows: (other: string) => boolean): string[] {
+  return view.machines.filter((m) => [...view.unitsOn(m.id)].every((other) => other === candidate.name || allows(other))).map((m) => m.id);
+}
+
+/**
+ * Moves units at random for `steps` steps: each step places a unit on a machine (45%), takes a
+ * placed one off (30%), or hands a unit to `check` (25%).
+ */
+export function randomPlacements(
+  view: ClusterPlacementView,
+  units: readonly SchedulableUnit[],
+  random: () => number,
+  steps: number,
+  check: (candidate: SchedulableUnit, step: number) => void,
+): void {
+  const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)]!;
+  const ids = view.machines.map((m) => m.id);
+  for (let step = 0; step < steps; step++) {
+    const roll = random();
+    if (roll < 0.45) view.place(pick(units).name, pick(ids));
+    else if (roll < 0.75) {
+      const placed = ids.flatMap((id) => [...view.unitsOn(id)].map((name) => [name, id] as const));
+      if (placed.length > 0) view.unplace(...pick(placed));
+    } else check(pick(units), step);
+  }
+}
+
 /** Starts a node running only `plugin` and hands `use` the scheduling constraints its container holds. */
 export async function withNodeConstraints<T>(
   plugin: RuntimePlugin<any>,

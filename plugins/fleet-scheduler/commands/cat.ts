@@ -16,12 +16,7 @@ export default class FleetCat extends FleetCommand {
     const { flags, argv } = await this.parse(FleetCat);
     if (argv.length !== 1) return this.fail('One unit file must be provided.');
     const name = unitNameOf(argv[0] as string);
-    let unit;
-    try {
-      unit = await this.fleetApi(flags).unit(name);
-    } catch (error) {
-      return this.fail(`Error retrieving Unit ${name}: ${(error as Error).message}`);
-    }
+    const unit = await this.orFail(`Error retrieving Unit ${name}`, () => this.fleetApi(flags).unit(name));
     if (!unit) return this.fail(`Unit ${name} not found`);
     process.stdout.write(serializeUnitOptions(unit.options ?? []));
   }

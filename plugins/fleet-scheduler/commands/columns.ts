@@ -48,7 +48,7 @@ export interface ColumnContext {
   machine: MachineLookup;
 }
 
-type Column<T> = (row: T, context: ColumnContext) => string;
+export type Column<T> = (row: T, context: ColumnContext) => string;
 
 export const MACHINE_COLUMNS: Readonly<Record<string, Column<FleetMachine>>> = {
   machine: (m, c) => machineIdLegend(m.id, c.full),

@@ -14,10 +14,9 @@ export default class FleetDestroy extends FleetUnitCommand {
 
   async run(): Promise<void> {
     const { flags, argv } = await this.parse(FleetDestroy);
-    if (this.noUnitsGiven(argv)) return;
-    const api = this.fleetApi(flags);
-    const units = await this.registryUnits(api, argv as string[]);
-    if (units.length === 0) return this.err('Units not found in registry');
+    const named = await this.namedRegistryUnits(flags, argv);
+    if (!named) return;
+    const { api, units } = named;
     let failed = false;
     for (const unit of units) {
       try {

@@ -1,9 +1,8 @@
 import { Args } from '@oclif/core';
-import { machineIdLegend, machineLegend, parseFields, rowsOf, type ColumnContext } from './columns.js';
+import { machineIdLegend, machineLegend, parseFields, type ColumnContext } from './columns.js';
 import type { MachineVerdict, PlacementExplanation } from './fleet-api.js';
 import { FleetCommand, MachineDirectory } from './fleet-command.js';
-import { listFlags } from './list-flags.js';
-import { tabTable } from './tabwriter.js';
+import { listFlags, listTable } from './list-flags.js';
 import { unitNameOf } from './unit-args.js';
 
 type Column = (verdict: MachineVerdict, context: ColumnContext) => string;
@@ -54,9 +53,8 @@ export default class FleetExplain extends FleetCommand {
     const explanation = await api.explain(name);
     if (!explanation) return this.fail(`Unit ${name} does not exist.`);
     if (this.jsonEnabled()) return explanation;
-    const machine = parsed.fields.includes('machine') ? await new MachineDirectory(api).lookup() : (id: string) => ({ id });
-    const rows = rowsOf(explanation.machines, parsed.fields, EXPLAIN_COLUMNS, { full: flags.full, machine });
-    process.stdout.write(tabTable(parsed.fields, rows, flags['no-legend']));
+    const machine = parsed.fields.includes('machine') ? await new MachineDirectory(api).lookup() : undefined;
+    process.stdout.write(listTable(explanation.machines, parsed.fields, EXPLAIN_COLUMNS, flags, machine));
     return explanation;
   }
 }

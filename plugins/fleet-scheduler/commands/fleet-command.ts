@@ -69,6 +69,15 @@ export abstract class FleetCommand extends ClientCommand {
     return this.exit(1);
   }
 
+  /** Runs `work`; when it fails, ends the command with `prefix: message`. */
+  protected async orFail<T>(prefix: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      return this.fail(`${prefix}: ${(error as Error).message}`);
+    }
+  }
+
   protected override async finally(error: Error | undefined): Promise<unknown> {
     this.spinner.stop();
     return super.finally(error);

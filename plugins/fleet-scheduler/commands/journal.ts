@@ -1,8 +1,7 @@
 import { Args, Flags } from '@oclif/core';
-import { NodeClient } from '../../../core/cli/index.js';
+import { NodeClient, streamLines } from '../../../core/cli/index.js';
 import { FleetCommand } from './fleet-command.js';
 import { remoteProblem, unitMachineEndpoint } from './remote-unit.js';
-import { streamLines } from './stream-lines.js';
 import { unitNameOf } from './unit-args.js';
 
 /** A follow lasts until interrupted; an unreachable node still fails at once. */

@@ -1,8 +1,7 @@
-import { tabTable } from './tabwriter.js';
-import { DEFAULT_MACHINE_FIELDS, fieldNames, MACHINE_COLUMNS, parseFields, rowsOf } from './columns.js';
+import { DEFAULT_MACHINE_FIELDS, fieldNames, MACHINE_COLUMNS, parseFields } from './columns.js';
 import type { FleetMachine } from './fleet-api.js';
 import { FleetCommand } from './fleet-command.js';
-import { listFlags } from './list-flags.js';
+import { listFlags, listTable } from './list-flags.js';
 
 export default class FleetListMachines extends FleetCommand {
   static override summary = 'List the machines in the cluster, as `fleetctl list-machines` does.';
@@ -28,8 +27,7 @@ export default class FleetListMachines extends FleetCommand {
       return this.exit(1);
     }
     if (this.jsonEnabled()) return machines;
-    const rows = rowsOf(machines, parsed.fields, MACHINE_COLUMNS, { full: flags.full, machine: (id) => ({ id }) });
-    process.stdout.write(tabTable(parsed.fields, rows, flags['no-legend']));
+    process.stdout.write(listTable(machines, parsed.fields, MACHINE_COLUMNS, flags));
     return machines;
   }
 }

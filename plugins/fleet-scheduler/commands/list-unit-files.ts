@@ -1,8 +1,7 @@
-import { tabTable } from './tabwriter.js';
-import { DEFAULT_UNIT_FILE_FIELDS, fieldNames, isGlobalUnit, parseFields, rowsOf, UNIT_FILE_COLUMNS } from './columns.js';
+import { DEFAULT_UNIT_FILE_FIELDS, fieldNames, isGlobalUnit, parseFields, UNIT_FILE_COLUMNS } from './columns.js';
 import type { FleetUnit } from './fleet-api.js';
 import { FleetCommand, MachineDirectory } from './fleet-command.js';
-import { listFlags } from './list-flags.js';
+import { listFlags, listTable } from './list-flags.js';
 
 export default class FleetListUnitFiles extends FleetCommand {
   static override summary = 'List the units in the registry, scheduled or not, as `fleetctl list-unit-files` does.';
@@ -20,17 +19,11 @@ export default class FleetListUnitFiles extends FleetCommand {
     if ('error' in parsed) return this.fail(parsed.error);
     if (parsed.fields.includes('tmachine')) this.err('WARNING: The "tmachine" field is deprecated. Use "target" instead');
     const api = this.fleetApi(flags);
-    let units: FleetUnit[];
-    try {
-      units = await api.units();
-    } catch (error) {
-      return this.fail(`Error retrieving list of units from repository: ${(error as Error).message}`);
-    }
+    const units = await this.orFail('Error retrieving list of units from repository', () => api.units());
     if (this.jsonEnabled()) return units;
     const needsMachines = parsed.fields.some((f) => f === 'target' || f === 'tmachine') && units.some((u) => u.machineID && !isGlobalUnit(u));
-    const machine = needsMachines ? await new MachineDirectory(api).lookup() : (id: string) => ({ id });
-    const rows = rowsOf(units, parsed.fields, UNIT_FILE_COLUMNS, { full: flags.full, machine });
-    process.stdout.write(tabTable(parsed.fields, rows, flags['no-legend']));
+    const machine = needsMachines ? await new MachineDirectory(api).lookup() : undefined;
+    process.stdout.write(listTable(units, parsed.fields, UNIT_FILE_COLUMNS, flags, machine));
     return units;
   }
 }

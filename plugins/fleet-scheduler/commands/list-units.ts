@@ -1,8 +1,7 @@
-import { tabTable } from './tabwriter.js';
-import { DEFAULT_UNIT_STATE_FIELDS, fieldNames, parseFields, rowsOf, UNIT_STATE_COLUMNS } from './columns.js';
+import { DEFAULT_UNIT_STATE_FIELDS, fieldNames, parseFields, UNIT_STATE_COLUMNS } from './columns.js';
 import type { FleetUnitState } from './fleet-api.js';
 import { FleetCommand, MachineDirectory } from './fleet-command.js';
-import { listFlags } from './list-flags.js';
+import { listFlags, listTable } from './list-flags.js';
 
 export default class FleetListUnits extends FleetCommand {
   static override summary = 'List the state of the units on their machines, as `fleetctl list-units` does.';
@@ -18,17 +17,11 @@ export default class FleetListUnits extends FleetCommand {
     const parsed = parseFields(flags.fields, UNIT_STATE_COLUMNS);
     if ('error' in parsed) return this.fail(parsed.error);
     const api = this.fleetApi(flags);
-    let states: FleetUnitState[];
-    try {
-      states = await api.states();
-    } catch (error) {
-      return this.fail(`Error retrieving list of units from repository: ${(error as Error).message}`);
-    }
+    const states = await this.orFail('Error retrieving list of units from repository', () => api.states());
     if (this.jsonEnabled()) return states;
     const needsMachines = parsed.fields.includes('machine') && states.some((s) => s.machineID);
-    const machine = needsMachines ? await new MachineDirectory(api).lookup() : (id: string) => ({ id });
-    const rows = rowsOf(states, parsed.fields, UNIT_STATE_COLUMNS, { full: flags.full, machine });
-    process.stdout.write(tabTable(parsed.fields, rows, flags['no-legend']));
+    const machine = needsMachines ? await new MachineDirectory(api).lookup() : undefined;
+    process.stdout.write(listTable(states, parsed.fields, UNIT_STATE_COLUMNS, flags, machine));
     return states;
   }
 }

@@ -1,6 +1,4 @@
 import { BLOCK_FLAGS, REPLACE_FLAG } from './fleet-command.js';
-import { isGlobalUnit } from './columns.js';
-import { blockAttemptsOf } from './wait.js';
 import { FleetUnitCommand, UNIT_ARGS } from './unit-verbs.js';
 
 export default class FleetLoad extends FleetUnitCommand {
@@ -15,17 +13,6 @@ export default class FleetLoad extends FleetUnitCommand {
 
   async run(): Promise<void> {
     const { flags, argv } = await this.parse(FleetLoad);
-    if (this.noUnitsGiven(argv)) return;
-    const api = this.fleetApi(flags);
-    const lifecycle = this.lifecycle(api);
-    const units = await this.unitArgs(api, argv as string[]);
-    await this.step('Error creating units', () => lifecycle.createUnits(units, 'load', flags.replace, flags['block-attempts']));
-    const triggered = await this.step('Error loading units', () => lifecycle.setDesiredStates(units.map((u) => u.name), 'loaded'));
-    const waiting: string[] = [];
-    for (const unit of triggered) {
-      if (isGlobalUnit(unit)) this.out(`Triggered global unit ${unit.name} load`);
-      else waiting.push(unit.name);
-    }
-    if (!(await lifecycle.waitForStates(waiting, 'load', 'loaded', blockAttemptsOf(flags)))) this.exit(1);
+    await this.raiseDesiredStates('load', flags, argv);
   }
 }

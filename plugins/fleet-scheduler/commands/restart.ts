@@ -22,10 +22,9 @@ export default class FleetRestart extends FleetUnitCommand {
 
   async run(): Promise<void> {
     const { flags, argv } = await this.parse(FleetRestart);
-    if (this.noUnitsGiven(argv)) return;
-    const api = this.fleetApi(flags);
-    const units = await this.registryUnits(api, argv as string[]);
-    if (units.length === 0) return this.err('Units not found in registry');
+    const named = await this.namedRegistryUnits(flags, argv);
+    if (!named) return;
+    const { api, units } = named;
     const lifecycle = this.lifecycle(api);
     const attempts = blockAttemptsOf(flags);
     let ok = true;

@@ -1,6 +1,4 @@
 import { BLOCK_FLAGS, REPLACE_FLAG } from './fleet-command.js';
-import { isGlobalUnit } from './columns.js';
-import { blockAttemptsOf } from './wait.js';
 import { FleetUnitCommand, UNIT_ARGS } from './unit-verbs.js';
 
 export default class FleetStart extends FleetUnitCommand {
@@ -21,17 +19,6 @@ export default class FleetStart extends FleetUnitCommand {
 
   async run(): Promise<void> {
     const { flags, argv } = await this.parse(FleetStart);
-    if (this.noUnitsGiven(argv)) return;
-    const api = this.fleetApi(flags);
-    const lifecycle = this.lifecycle(api);
-    const units = await this.unitArgs(api, argv as string[]);
-    await this.step('Error creating units', () => lifecycle.createUnits(units, 'start', flags.replace, flags['block-attempts']));
-    const triggered = await this.step('Error starting units', () => lifecycle.setDesiredStates(units.map((u) => u.name), 'launched'));
-    const waiting: string[] = [];
-    for (const unit of triggered) {
-      if (isGlobalUnit(unit)) this.out(`Triggered global unit ${unit.name} start`);
-      else waiting.push(unit.name);
-    }
-    if (!(await lifecycle.waitForStates(waiting, 'start', 'launched', blockAttemptsOf(flags)))) this.exit(1);
+    await this.raiseDesiredStates('start', flags, argv);
   }
 }

@@ -1,6 +1,4 @@
-import { isGlobalUnit } from './columns.js';
 import { BLOCK_FLAGS } from './fleet-command.js';
-import { blockAttemptsOf } from './wait.js';
 import { FleetUnitCommand, UNIT_ARGS } from './unit-verbs.js';
 
 export default class FleetStop extends FleetUnitCommand {
@@ -15,21 +13,9 @@ export default class FleetStop extends FleetUnitCommand {
 
   async run(): Promise<void> {
     const { flags, argv } = await this.parse(FleetStop);
-    if (this.noUnitsGiven(argv)) return;
-    const api = this.fleetApi(flags);
-    const units = await this.registryUnits(api, argv as string[]);
-    if (units.length === 0) return this.err('Units not found in registry');
-    const stopping: string[] = [];
-    for (const unit of units) {
-      const global = isGlobalUnit(unit);
-      if (!global && unit.currentState === 'inactive') return this.fail(`Unable to stop unit ${unit.name} in state inactive`);
-      if (!global && unit.currentState === 'loaded') continue;
-      await api.setDesiredState(unit.name, 'loaded');
-      if (global) this.out(`Triggered global unit ${unit.name} stop`);
-      else stopping.push(unit.name);
-    }
-    const ok = await this.lifecycle(api).waitForStates(stopping, 'stop', 'loaded', blockAttemptsOf(flags));
-    if (ok) return this.err(`Successfully stopped units [${stopping.join(' ')}].`);
-    this.fail(`Failed to stop units [${stopping.join(' ')}]. exit == 1.`);
+    await this.lowerDesiredStates('stop', flags, argv, (unit) => {
+      if (unit.currentState === 'inactive') return this.fail(`Unable to stop unit ${unit.name} in state inactive`);
+      return unit.currentState !== 'loaded';
+    });
   }
 }

@@ -1,6 +1,4 @@
-import { isGlobalUnit } from './columns.js';
 import { BLOCK_FLAGS } from './fleet-command.js';
-import { blockAttemptsOf } from './wait.js';
 import { FleetUnitCommand, UNIT_ARGS } from './unit-verbs.js';
 
 export default class FleetUnload extends FleetUnitCommand {
@@ -15,20 +13,6 @@ export default class FleetUnload extends FleetUnitCommand {
 
   async run(): Promise<void> {
     const { flags, argv } = await this.parse(FleetUnload);
-    if (this.noUnitsGiven(argv)) return;
-    const api = this.fleetApi(flags);
-    const units = await this.registryUnits(api, argv as string[]);
-    if (units.length === 0) return this.err('Units not found in registry');
-    const unloading: string[] = [];
-    for (const unit of units) {
-      const global = isGlobalUnit(unit);
-      if (!global && unit.currentState === 'inactive') continue;
-      await api.setDesiredState(unit.name, 'inactive');
-      if (global) this.out(`Triggered global unit ${unit.name} unload`);
-      else unloading.push(unit.name);
-    }
-    const ok = await this.lifecycle(api).waitForStates(unloading, 'unload', 'inactive', blockAttemptsOf(flags));
-    if (ok) return this.err(`Successfully unloaded units [${unloading.join(' ')}].`);
-    this.fail(`Failed to unload units [${unloading.join(' ')}]. exit == 1.`);
+    await this.lowerDesiredStates('unload', flags, argv, (unit) => unit.currentState !== 'inactive');
   }
 }

@@ -1,10 +1,9 @@
 import { Args, Flags } from '@oclif/core';
 import type { JournalQuery } from '../../../core/index.js';
-import { ClientCommand, NodeClient } from '../../../core/cli/index.js';
+import { ClientCommand, NodeClient, streamLines } from '../../../core/cli/index.js';
 import { parseDuration } from '../../../core/config/units.js';
 import { entryFromJson, formatEntry, isJsonFormat, OUTPUT_FORMATS, type OutputFormat } from '../format/index.js';
 import { paramsFromQuery, parseQuerySpec, QueryParamError } from '../query-params.js';
-import { readLines } from './read-lines.js';
 
 /** Long enough for a follow; an unreachable node still fails at once. */
 const STREAM_TIMEOUT_MS = 2_147_483_647;
@@ -80,7 +79,7 @@ export default class JournalCommand extends ClientCommand {
     let lastCursor: string | undefined;
     try {
       if (!response.body) return;
-      for await (const line of readLines(response.body, stop.signal)) {
+      for await (const line of streamLines(response.body, stop.signal, { skipEmpty: true })) {
         const entry = entryFromJson(line);
         lastCursor = entry.cursor;
         const text = formatEntry(entry, output, options);

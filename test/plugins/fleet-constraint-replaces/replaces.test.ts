@@ -4,7 +4,7 @@ import { matchesGlob, type SchedulableUnit } from '../../../core/index.js';
 import replacesPlugin from '../../../plugins/fleet-constraint-replaces/index.js';
 import { ReplacesConstraint } from '../../../plugins/fleet-constraint-replaces/replaces-constraint.js';
 import type { ClusterPlacementView } from '../../../plugins/fleet-scheduler/engine/placement-view.js';
-import { machine, machineId, passing, placementView, reasonOn, unit, withNodeConstraints } from '../../support/placement.js';
+import { machine, machineId, machinesAllowing, passing, placementView, randomPlacements, reasonOn, unit, withNodeConstraints } from '../../support/placement.js';
 import { seededRandom } from '../../support/seeded-random.js';
 
 const [A, B, C] = [1, 2, 3].map((n) => machineId(n)) as [string, string, string];
@@ -63,15 +63,10 @@ test('the index follows placements made after the first plan', () => {
 /** B fails on M when M runs A ≠ B whose Replaces matches B, unless B's Replaces matches A. */
 function bruteForce(candidate: SchedulableUnit, view: ClusterPlacementView): string[] {
   const mine = candidate.requirements.Replaces ?? [];
-  return view.machines
-    .filter((m) =>
-      [...view.unitsOn(m.id)].every((other) => {
-        if (other === candidate.name) return true;
-        const theirs = view.unit(other)?.requirements.Replaces ?? [];
-        return !theirs.some((glob) => matchesGlob(glob, candidate.name)) || mine.some((glob) => matchesGlob(glob, other));
-      }),
-    )
-    .map((m) => m.id);
+  return machinesAllowing(view, candidate, (other) => {
+    const theirs = view.unit(other)?.requirements.Replaces ?? [];
+    return !theirs.some((glob) => matchesGlob(glob, candidate.name)) || mine.some((glob) => matchesGlob(glob, other));
+  });
 }
 
 test('place/unplace sequences agree with a brute-force check', () => {
@@ -85,17 +80,9 @@ test('place/unplace sequences agree with a brute-force check', () => {
     const ids = Array.from({ length: 4 }, (_, i) => machineId(i + 1));
     const view = placementView(ids.map((id) => machine(id)), units);
     const rule = new ReplacesConstraint();
-    for (let step = 0; step < 100; step++) {
-      const roll = random();
-      if (roll < 0.45) view.place(pick(units).name, pick(ids));
-      else if (roll < 0.75) {
-        const placed = ids.flatMap((id) => [...view.unitsOn(id)].map((name) => [name, id] as const));
-        if (placed.length > 0) view.unplace(...pick(placed));
-      } else {
-        const candidate = pick(units);
-        assert.equal(passing(rule, candidate, view), bruteForce(candidate, view), `seed ${seed} step ${step} ${candidate.name}`);
-      }
-    }
+    randomPlacements(view, units, random, 100, (candidate, step) => {
+      assert.equal(passing(rule, candidate, view), bruteForce(candidate, view), `seed ${seed} step ${step} ${candidate.name}`);
+    });
   }
 });
 

@@ -1,21 +1,10 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { FleetApiError } from '../../../../plugins/fleet-scheduler/api/fleet-errors.js';
 import { decodeUrlBase64 } from '../../../../plugins/fleet-scheduler/api/go-base64.js';
 import { decodePageToken, encodePageToken, pageOf, requestedPage } from '../../../../plugins/fleet-scheduler/api/page-token.js';
+import { refusal } from '../../../support/fleet-api-refusal.js';
 
 const tokens = suite('fleet api: page tokens');
-
-function refusal(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    assert.instance(error, FleetApiError);
-    assert.is((error as FleetApiError).status, 400);
-    return (error as Error).message;
-  }
-  throw new Error('expected a 400');
-}
 
 const query = (text: string) => new URLSearchParams(text);
 

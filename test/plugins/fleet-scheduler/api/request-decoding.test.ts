@@ -1,21 +1,10 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { FleetApiError } from '../../../../plugins/fleet-scheduler/api/fleet-errors.js';
 import { fleetTarget } from '../../../../plugins/fleet-scheduler/api/fleet-path.js';
 import { decodeMetadataPatch } from '../../../../plugins/fleet-scheduler/api/metadata-patch.js';
 import { optionsFileProblem } from '../../../../plugins/fleet-scheduler/api/option-checks.js';
 import { decodeUnitRequest } from '../../../../plugins/fleet-scheduler/api/unit-request.js';
-
-function refusal(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    assert.instance(error, FleetApiError);
-    assert.is((error as FleetApiError).status, 400);
-    return (error as Error).message;
-  }
-  throw new Error('expected a 400');
-}
+import { refusal } from '../../../support/fleet-api-refusal.js';
 
 const units = suite('fleet api: decoding a PUT /units body');
 

@@ -1,5 +1,8 @@
-/** The lines of a streamed answer, as they arrive; `stop` ends the stream early. */
-export async function* readLines(body: ReadableStream<Uint8Array>, stop: AbortSignal): AsyncGenerator<string> {
+/**
+ * The lines of a streamed answer as they arrive, without their newlines; `stop` ends the stream
+ * early. With `skipEmpty`, empty lines are left out.
+ */
+export async function* streamLines(body: ReadableStream<Uint8Array>, stop: AbortSignal, options: { skipEmpty?: boolean } = {}): AsyncGenerator<string> {
   const reader = body.getReader();
   const cancel = () => void reader.cancel().catch(() => {});
   stop.addEventListener('abort', cancel, { once: true });
@@ -14,7 +17,7 @@ export async function* readLines(body: ReadableStream<Uint8Array>, stop: AbortSi
       while ((newline = pending.indexOf('\n')) >= 0) {
         const line = pending.slice(0, newline);
         pending = pending.slice(newline + 1);
-        if (line !== '') yield line;
+        if (line !== '' || !options.skipEmpty) yield line;
       }
     }
     if (!stop.aborted) {
