@@ -35,7 +35,7 @@ const UNITS = envNumber('BENCH_SCHED_UNITS', 10_000, { integer: true });
 const MACHINES = envNumber('BENCH_SCHED_MACHINES', 1_000, { integer: true });
 const INSTANCES = 5;
 /** The engine's machinesToScore setting (its default); 0 scores every machine, fleet's exact least-loaded. */
-const MACHINES_TO_SCORE = envNumber('BENCH_SCHED_SCORE', 100, { integer: true });
+const MACHINES_TO_SCORE = envNumber('BENCH_SCHED_SCORE', 100, { integer: true, zero: true });
 const REGIONS = ['us-east-1', 'us-west-1', 'eu-west-1'];
 const CONSTRAINTS = ['conflicts', 'global', 'least-loaded', 'machine-id', 'machine-of', 'metadata', 'replaces'].map((n) => `fleet-constraint-${n}`);
 /** Simulated machines heartbeat every TTL/3; a longer TTL than the default keeps 1,000 of them from flooding one store. */

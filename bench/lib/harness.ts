@@ -17,13 +17,13 @@ export const LOOPBACK = '127.0.0.1';
 // ---------------------------------------------------------------------------------------------
 // Knobs
 
-/** A positive number from the environment, or the default when unset or empty. */
-export function envNumber(name: string, fallback: number, { integer = false } = {}): number {
+/** A positive number (or zero, with `zero`) from the environment, or the default when unset or empty. */
+export function envNumber(name: string, fallback: number, { integer = false, zero = false } = {}): number {
   const raw = process.env[name];
   if (raw === undefined || raw.trim() === '') return fallback;
   const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
-    throw new Error(`${name}=${raw}: expected a positive ${integer ? 'integer' : 'number'}`);
+  if (!Number.isFinite(value) || value < 0 || (value === 0 && !zero) || (integer && !Number.isInteger(value))) {
+    throw new Error(`${name}=${raw}: expected a ${zero ? 'non-negative' : 'positive'} ${integer ? 'integer' : 'number'}`);
   }
   return value;
 }
