@@ -12,6 +12,10 @@ export const nodeConfigFlags = {
   'data-dir': Flags.string({ description: 'data directory (dataDir)', helpGroup: 'CONFIG' }),
   'api-address': Flags.string({ description: 'API listen address (api.address)', helpGroup: 'CONFIG' }),
   'api-port': Flags.integer({ description: 'API listen port (api.port)', helpGroup: 'CONFIG', min: 0, max: 65535 }),
+  discovery: Flags.string({
+    description: 'form a new cluster through this discovery URL (plugins.raft-kv.discovery; enables the discovery plugin)',
+    helpGroup: 'CONFIG',
+  }),
   'log-level': Flags.string({
     description: 'log level (log.level)',
     options: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
@@ -26,6 +30,7 @@ export type NodeConfigFlagValues = {
   'api-address'?: string;
   'api-port'?: number;
   'log-level'?: string;
+  discovery?: string;
 };
 
 const DEDICATED: ReadonlyArray<[keyof NodeConfigFlagValues, string[]]> = [
@@ -48,6 +53,10 @@ export function flagOverlay(flags: NodeConfigFlagValues): OverlayEntry[] {
   for (const [flag, path] of DEDICATED) {
     const value = flags[flag];
     if (value !== undefined) entries.push({ path, value, setBy: `--${flag}` });
+  }
+  if (flags.discovery !== undefined) {
+    entries.push({ path: ['plugins', 'discovery'], value: {}, setBy: '--discovery' });
+    entries.push({ path: ['plugins', 'raft-kv', 'discovery'], value: flags.discovery, setBy: '--discovery' });
   }
   return entries;
 }

@@ -41,5 +41,6 @@ export type * from './contracts/unit-manager.js';
 export type * from './contracts/exec-runtime.js';
 export type * from './contracts/journal.js';
 export type * from './contracts/scheduling-constraint.js';
+export type * from './contracts/cluster-discovery.js';
 export type * from './contracts/http-route.js';
 export type * from './contracts/cli-commands.js';

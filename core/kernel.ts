@@ -228,7 +228,8 @@ export class Kernel implements PluginStatusSource {
     status.state = 'starting';
     this.started.push(record);
     const began = performance.now();
-    const timeout = plugin.startTimeout ?? this.options.config.kernel.startTimeout;
+    const own = typeof plugin.startTimeout === 'function' ? plugin.startTimeout(context!.config) : plugin.startTimeout;
+    const timeout = own ?? this.options.config.kernel.startTimeout;
     await withDeadline(plugin.start?.(context!), timeout, `start of plugin "${plugin.id}"`, record.controller);
     status.startMs = Math.round(performance.now() - began);
     status.startedAt = new Date().toISOString();

@@ -31,8 +31,11 @@ export interface RuntimePlugin<C = unknown> {
   readonly config?: StandardSchema<C>;
   /** When set, the validated slice is also registered under this token. */
   readonly configToken?: InjectionToken<C>;
-  /** Milliseconds; the node config's `kernel.startTimeout` when absent. */
-  readonly startTimeout?: number;
+  /**
+   * Milliseconds, or worked out from the plugin's settings (a start that waits for other
+   * machines by design); the node config's `kernel.startTimeout` when absent or undefined.
+   */
+  readonly startTimeout?: number | ((config: C) => number | undefined);
   /** Milliseconds; the node config's `kernel.stopTimeout` when absent. */
   readonly stopTimeout?: number;
   /** Binds tokens and contributes to extension points. No I/O: every `register` runs before any `start`. */

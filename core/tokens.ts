@@ -1,4 +1,5 @@
 import type { Registry } from 'prom-client';
+import type { ClusterDiscovery } from './contracts/cluster-discovery.js';
 import type { ExecRuntime } from './contracts/exec-runtime.js';
 import type { ApiEndpoint, HealthCheck, HttpRoute, VersionInfo } from './contracts/http-route.js';
 import type { Journal, JournalWriters } from './contracts/journal.js';
@@ -36,6 +37,8 @@ export const CORE = Object.freeze({
   Journal: token<Journal>('core.Journal'),
   /** One: stream ingestion and supervisor messages, from the journal plugin. */
   JournalWriters: token<JournalWriters>('core.JournalWriters'),
+  /** One, optional: how founding members of a new cluster find each other (the discovery plugin). */
+  ClusterDiscovery: token<ClusterDiscovery>('core.ClusterDiscovery'),
   /** Many: placement rules of the cluster scheduler. */
   SchedulingConstraint: token<SchedulingConstraint>('core.SchedulingConstraint'),
 });

@@ -6,6 +6,7 @@ import type { PluginCatalog } from '../core/index.js';
  */
 export const BUILTIN_PLUGINS: PluginCatalog = Object.freeze({
   'raft-kv': async () => (await import('./raft-kv/index.js')).default,
+  discovery: async () => (await import('./discovery/index.js')).default,
   journal: async () => (await import('./journal/index.js')).default,
   'systemd-unit': async () => (await import('./systemd-unit/index.js')).default,
   'docker-runtime': async () => (await import('./docker-runtime/index.js')).default,

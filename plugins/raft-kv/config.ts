@@ -23,6 +23,14 @@ export const raftKvConfigSchema = z
      * already added this member (`flotilla member add`), reaching it through initialCluster's peer URLs.
      */
     initialClusterState: z.enum(['new', 'existing']).default('new'),
+    /**
+     * A discovery URL (etcd's v2 discovery protocol, e.g. http://host:2379/v2/keys/_etcd/registry/TOKEN):
+     * the founding members find each other there instead of through initialCluster. Used on the
+     * first start only; a member with a data dir restarts from it. Needs the discovery plugin.
+     */
+    discovery: peerUrl.optional(),
+    /** How long a first start waits at the discovery URL for the other founding members. */
+    discoveryTimeout: duration('15m'),
     /** Shared by every member: it authenticates peer traffic and seeds member and cluster ids. */
     clusterToken: z.string().min(1).default('flotilla-cluster'),
     /** How often the Raft clock ticks. */
@@ -49,6 +57,9 @@ export const raftKvConfigSchema = z
     maxValueBytes: z.number().int().min(1).default(1_572_864),
   })
   .superRefine((config, ctx) => {
+    if (config.discovery !== undefined && config.initialCluster !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['discovery'], message: 'give either discovery or initialCluster, not both' });
+    }
     if (config.heartbeatTicks >= config.electionTicks) {
       ctx.addIssue({ code: 'custom', path: ['heartbeatTicks'], message: 'must be below electionTicks' });
     }

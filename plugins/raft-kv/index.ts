@@ -1,6 +1,6 @@
 import { CORE, definePlugin, FLOTILLA_VERSION } from '../../core/index.js';
 import { raftKvConfigSchema, type RaftKvConfig } from './config.js';
-import { memberIdentity } from './member-identity.js';
+import { memberIdentity, type FounderLookup } from './member-identity.js';
 import { PeerTransport } from './peer-transport.js';
 import { RaftDriver } from './raft-driver.js';
 import { RaftKvStore } from './raft-kv-store.js';
@@ -16,8 +16,17 @@ export default definePlugin<RaftKvConfig>({
   description: "A Raft-replicated key/value store that speaks etcd v2: the node's KvStore.",
   config: raftKvConfigSchema,
   configToken: RAFT_KV.Config,
-  register({ container, config, node, dataDir, log }) {
-    const identity = memberIdentity(config, node.name, container.resolve(CORE.ApiEndpoint));
+  // Waiting at a discovery URL for the other founders takes as long as they take to start.
+  startTimeout: (config) => (config.discovery === undefined ? undefined : config.discoveryTimeout + 30_000),
+  register({ container, config, node, dataDir, log, signal }) {
+    const lookup: FounderLookup = (url, self) => {
+      if (!container.isRegistered(CORE.ClusterDiscovery, true)) {
+        throw new Error('raft-kv: plugins.raft-kv.discovery is set, but no plugin discovers clusters: enable the discovery plugin');
+      }
+      const waiting = AbortSignal.any([signal, AbortSignal.timeout(config.discoveryTimeout)]);
+      return container.resolve(CORE.ClusterDiscovery).discover(url, { name: self.name, id: self.id, peerUrls: self.peerUrls }, waiting);
+    };
+    const identity = memberIdentity(config, node.name, container.resolve(CORE.ApiEndpoint), lookup);
     const transport = new PeerTransport({
       memberId: identity.memberId,
       clusterId: identity.clusterId,

@@ -4,10 +4,36 @@ import { clusterIdFor, memberIdFor } from './member-id.js';
 import type { Member } from './membership.js';
 import type { MemberIdentity } from './raft-driver.js';
 
+/** Finds the founding members through a discovery URL, given this member's name, id and peer URLs. */
+export type FounderLookup = (url: string, self: { name: string; id: string; peerUrls: string[] }) => Promise<{ name: string; peerUrls: string[] }[]>;
+
 /** Who this member is and who founded the cluster, from the plugin's settings. */
-export function memberIdentity(config: RaftKvConfig, nodeName: string, api: ApiEndpoint): MemberIdentity {
+export function memberIdentity(config: RaftKvConfig, nodeName: string, api: ApiEndpoint, lookup?: FounderLookup): MemberIdentity {
   const name = config.name ?? nodeName;
   const ownPeerUrl = config.advertisePeerUrl ?? `http://${hostForUrl(config.peerAddress)}:${config.peerPort}`;
+  const clientURLs = () => {
+    const url = config.advertiseClientUrl ?? api.url;
+    return url ? [url] : [];
+  };
+  if (config.discovery !== undefined) {
+    // As etcd does, the discovery URL seeds the ids: one URL, one cluster.
+    const seed = config.discovery;
+    const memberId = memberIdFor([ownPeerUrl], seed);
+    const discovery = config.discovery;
+    return {
+      memberId,
+      clusterId: '',
+      name,
+      peerURLs: [ownPeerUrl],
+      clientURLs,
+      initialMembers: [],
+      discoverFounders: async () => {
+        if (!lookup) throw new Error('raft-kv: a discovery URL is set but no plugin discovers clusters: enable the discovery plugin');
+        const founders = await lookup(discovery, { name, id: memberId, peerUrls: [ownPeerUrl] });
+        return founders.map((founder) => ({ id: memberIdFor(founder.peerUrls, seed), name: founder.name, peerURLs: founder.peerUrls, clientURLs: [] }));
+      },
+    };
+  }
   const founders = config.initialCluster ?? { [name]: ownPeerUrl };
   if (founders[name] === undefined) {
     throw new Error(`raft-kv: initialCluster has no member named "${name}" (it names ${Object.keys(founders).join(', ')})`);
@@ -31,10 +57,7 @@ export function memberIdentity(config: RaftKvConfig, nodeName: string, api: ApiE
     name,
     peerURLs: [ownPeerUrl],
     ...(joining ? { joinVia: Object.entries(founders).filter(([memberName]) => memberName !== name).map(([, url]) => url) } : {}),
-    clientURLs: () => {
-      const url = config.advertiseClientUrl ?? api.url;
-      return url ? [url] : [];
-    },
+    clientURLs,
     initialMembers: joining ? [] : initialMembers,
   };
 }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { KvError, KvErrorCode, type Logger } from '../../core/index.js';
 import type { RaftKvConfig } from './config.js';
 import { KvStateMachine } from './kv-state-machine.js';
+import { clusterIdFor } from './member-id.js';
 import { decodeLogCommand, encodeLogCommand, type ClusterCommand } from './log-command.js';
 import { Membership, type Member } from './membership.js';
 import type { PeerStats, PeerTransport } from './peer-transport.js';
@@ -26,6 +27,19 @@ export interface MemberIdentity {
   initialMembers: Member[];
   /** Peer URLs of running members to ask, when joining an existing cluster. */
   joinVia?: string[];
+  /**
+   * For a cluster founded through a discovery URL: finds the founding members on the first
+   * start. Later starts read them back from the log's metadata.
+   */
+  discoverFounders?: () => Promise<Member[]>;
+}
+
+/** What the log's metadata records about the member that wrote it. */
+interface WalMetadata {
+  memberId: string;
+  clusterId: string;
+  /** The founding members, for a cluster founded through discovery. */
+  founders?: Member[];
 }
 
 interface PendingProposal {
@@ -120,7 +134,9 @@ export class RaftDriver {
     if (await Wal.exists(walDir)) {
       const opened = await Wal.open(walDir, { log: this.log });
       this.wal = opened.wal;
-      if (this.identity.joinVia) this.adoptIdentity(JSON.parse(opened.contents.metadata) as { memberId: string; clusterId: string });
+      const metadata = JSON.parse(opened.contents.metadata) as WalMetadata;
+      if (this.identity.joinVia) this.adoptIdentity(metadata);
+      else if (this.identity.discoverFounders) this.adoptFounders(metadata, walDir);
       else this.checkDataDirBelongsHere(opened.contents.metadata, walDir);
       snapshot = await this.snapshots.loadNewest();
       const marker = opened.contents.snapshot;
@@ -147,7 +163,10 @@ export class RaftDriver {
       this.log.info({ entries: entries.length, snapshotIndex: this.snapshotIndex, term: hardState.term }, 'restored from disk');
     } else {
       if (this.identity.joinVia) await this.join(this.identity.joinVia);
-      this.wal = await Wal.create(walDir, JSON.stringify({ memberId: this.identity.memberId, clusterId: this.identity.clusterId }), { log: this.log });
+      else if (this.identity.discoverFounders) this.foundBy(await this.identity.discoverFounders());
+      const metadata: WalMetadata = { memberId: this.identity.memberId, clusterId: this.identity.clusterId };
+      if (this.identity.discoverFounders) metadata.founders = this.identity.initialMembers;
+      this.wal = await Wal.create(walDir, JSON.stringify(metadata), { log: this.log });
       restored = {
         hardState: { term: 0, vote: null, commit: 0 },
         entries: [],
@@ -216,6 +235,28 @@ export class RaftDriver {
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
     throw new Error(`cannot join the cluster through ${peers.join(', ')}: ${lastError}`);
+  }
+
+  /** The founders a discovery URL named: they make the cluster's first configuration and its id. */
+  private foundBy(founders: Member[]): void {
+    if (!founders.some((member) => member.id === this.identity.memberId)) {
+      throw new Error(`discovery named founders ${founders.map((m) => m.name).join(', ')} without this member (${this.identity.memberId})`);
+    }
+    this.identity.initialMembers = founders;
+    for (const member of founders) if (!this.machine.members.get(member.id)) this.machine.members.add(member.id, member.peerURLs, { name: member.name });
+    this.adoptIdentity({ memberId: this.identity.memberId, clusterId: clusterIdFor(founders.map((member) => member.id)) });
+    this.log.info({ founders: founders.map((m) => m.name), cluster: this.identity.clusterId }, 'founding members found through discovery');
+  }
+
+  /** A restart of a member founded through discovery: the founders come from its own log, not from the discovery URL again. */
+  private adoptFounders(metadata: WalMetadata, walDir: string): void {
+    if (metadata.memberId !== this.identity.memberId || !metadata.founders) {
+      throw new Error(
+        `${walDir} holds the log of member ${metadata.memberId} of cluster ${metadata.clusterId}, which this configuration (its discovery URL ` +
+          `and peer URL give member ${this.identity.memberId}) did not found; give the node its own data dir`,
+      );
+    }
+    this.foundBy(metadata.founders);
   }
 
   private adoptIdentity(ids: { memberId: string; clusterId: string }): void {
