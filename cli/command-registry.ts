@@ -1,5 +1,7 @@
 import { PLUGIN_COMMANDS } from '../plugins/commands.js';
 import { buildCommandRegistry } from './command-set.js';
+import ClusterDown from './commands/cluster/down.js';
+import ClusterUp from './commands/cluster/up.js';
 import ConfigRender from './commands/config/render.js';
 import ConfigSchema from './commands/config/schema.js';
 import ConfigValidate from './commands/config/validate.js';
@@ -13,6 +15,8 @@ export const COMMANDS = buildCommandRegistry(
     up: Up,
     status: Status,
     plugins: Plugins,
+    'cluster:up': ClusterUp,
+    'cluster:down': ClusterDown,
     'config:validate': ConfigValidate,
     'config:render': ConfigRender,
     'config:schema': ConfigSchema,
