@@ -131,7 +131,8 @@ export class RaftDriver {
     this.snapshots = new SnapshotStore(snapDir, this.log);
     let restored: RestoredState;
     let snapshot: Snapshot | undefined;
-    if (await Wal.exists(walDir)) {
+    const fresh = !(await Wal.exists(walDir));
+    if (!fresh) {
       const opened = await Wal.open(walDir, { log: this.log });
       this.wal = opened.wal;
       const metadata = JSON.parse(opened.contents.metadata) as WalMetadata;
@@ -189,6 +190,9 @@ export class RaftDriver {
       restored,
       Math.random,
     );
+    // As etcd's initial-election-tick-advance: founders starting together need not sit out a whole
+    // election timeout first; the randomized remainder still spreads their first campaigns.
+    if (fresh && this.identity.initialMembers.length > 1) for (let i = 1; i < this.config.electionTicks; i++) this.node.tick();
     this.updatePeers();
     await this.transport.listen({
       receive: (messages) => {
