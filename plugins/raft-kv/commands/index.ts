@@ -9,6 +9,7 @@ import MemberPromote from './member-promote.js';
 import MemberRemove from './member-remove.js';
 import KvMk from './mk.js';
 import KvMkdir from './mkdir.js';
+import KvRender from './render.js';
 import KvRm from './rm.js';
 import KvRmdir from './rmdir.js';
 import KvSet from './set.js';
@@ -31,6 +32,7 @@ export const RAFT_KV_COMMANDS: CommandSet = {
   'kv:watch': KvWatch,
   'kv:exec-watch': KvExecWatch,
   'kv:lock': KvLock,
+  'kv:render': KvRender,
   'member:list': MemberList,
   'member:add': MemberAdd,
   'member:remove': MemberRemove,
