@@ -24,14 +24,15 @@ export interface KernelOptions {
 
 export type KernelState = 'new' | 'starting' | 'running' | 'stopping' | 'stopped' | 'failed';
 
-/** A plugin's register or start failed; everything that had started was stopped again. */
+/** A plugin's register, start or ready failed; everything that had started was stopped again. */
 export class PluginStartError extends Error {
   constructor(
     readonly pluginId: string,
-    readonly phase: 'register' | 'start',
+    readonly phase: 'register' | 'start' | 'ready',
     cause: unknown,
   ) {
-    super(`plugin "${pluginId}" failed to ${phase}: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+    const what = phase === 'ready' ? 'failed in ready' : `failed to ${phase}`;
+    super(`plugin "${pluginId}" ${what}: ${(cause as Error)?.message ?? String(cause)}`, { cause });
     this.name = 'PluginStartError';
   }
 }
@@ -165,6 +166,20 @@ export class Kernel implements PluginStatusSource {
       await this.rollBack();
       throw error;
     }
+
+    for (const record of [...this.started]) {
+      if (!record.plugin.ready) continue;
+      if (this.stopRequested) return this.abortStart();
+      try {
+        await this.readyOne(record);
+      } catch (error) {
+        record.status.state = 'failed';
+        record.status.error = (error as Error).message;
+        this.log.error({ plugin: record.plugin.id, err: error }, 'plugin failed when the node was ready; stopping what started');
+        await this.rollBack();
+        throw new PluginStartError(record.plugin.id, 'ready', error);
+      }
+    }
     this.stateValue = 'running';
     this.log.info({ node: claimed.identity.name }, 'node running');
   }
@@ -228,13 +243,23 @@ export class Kernel implements PluginStatusSource {
     status.state = 'starting';
     this.started.push(record);
     const began = performance.now();
-    const own = typeof plugin.startTimeout === 'function' ? plugin.startTimeout(context!.config) : plugin.startTimeout;
-    const timeout = own ?? this.options.config.kernel.startTimeout;
+    const timeout = this.startTimeoutOf(record);
     await withDeadline(plugin.start?.(context!), timeout, `start of plugin "${plugin.id}"`, record.controller);
     status.startMs = Math.round(performance.now() - began);
     status.startedAt = new Date().toISOString();
     status.state = 'running';
     this.log.info({ plugin: plugin.id, ms: status.startMs }, 'plugin started');
+  }
+
+  private async readyOne(record: PluginRecord): Promise<void> {
+    const { plugin, context } = record;
+    await withDeadline(plugin.ready!(context!), this.startTimeoutOf(record), `ready of plugin "${plugin.id}"`, record.controller);
+    this.log.debug({ plugin: plugin.id }, 'plugin ready');
+  }
+
+  private startTimeoutOf({ plugin, context }: PluginRecord): number {
+    const own = typeof plugin.startTimeout === 'function' ? plugin.startTimeout(context!.config) : plugin.startTimeout;
+    return own ?? this.options.config.kernel.startTimeout;
   }
 
   private async stopOne(record: PluginRecord): Promise<void> {

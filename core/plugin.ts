@@ -42,6 +42,12 @@ export interface RuntimePlugin<C = unknown> {
   register(ctx: PluginContext<C>): void;
   /** Opens sockets, timers and files. */
   start?(ctx: PluginContext<C>): Promise<void> | void;
+  /**
+   * Runs once every plugin has started and the API listens, in start order, bounded like `start`.
+   * For work that needs other plugins running, whatever the start order. Throwing stops the node
+   * as a failed `start` does.
+   */
+  ready?(ctx: PluginContext<C>): Promise<void> | void;
   /** Releases what `start` took. Also called after a failed or partial start, so it must tolerate one. */
   stop?(ctx: PluginContext<C>): Promise<void> | void;
 }

@@ -9,6 +9,7 @@ export const BUILTIN_PLUGINS: PluginCatalog = Object.freeze({
   discovery: async () => (await import('./discovery/index.js')).default,
   journal: async () => (await import('./journal/index.js')).default,
   'systemd-unit': async () => (await import('./systemd-unit/index.js')).default,
+  'cloud-config': async () => (await import('./cloud-config/index.js')).default,
   'docker-runtime': async () => (await import('./docker-runtime/index.js')).default,
   'fleet-scheduler': async () => (await import('./fleet-scheduler/index.js')).default,
   'fleet-constraint-conflicts': async () => (await import('./fleet-constraint-conflicts/index.js')).default,

@@ -1,4 +1,4 @@
-import type { Disposable, UnitManager, UnitStateChange, UnitStatus } from '../../core/index.js';
+import type { Disposable, UnitFiles, UnitFilesWritten, UnitManager, UnitStateChange, UnitStatus } from '../../core/index.js';
 
 /**
  * A machine's unit manager that runs nothing: load, start and stop only change its state,
@@ -12,6 +12,18 @@ export class SimulatedUnits implements UnitManager {
     const status = this.units.get(name) ?? { name, loadState: 'loaded' as const, activeState: 'inactive' as const, subState: 'dead' };
     this.units.set(name, status);
     return status;
+  }
+
+  async install(name: string, files: UnitFiles): Promise<UnitFilesWritten> {
+    return { status: await this.load(name), unitFile: files.content !== undefined, dropIns: (files.dropIns ?? []).map((d) => d.name) };
+  }
+
+  async enable(): Promise<string[]> {
+    return [];
+  }
+
+  async reload(name: string): Promise<UnitStatus> {
+    return this.status(name);
   }
 
   async unload(name: string): Promise<void> {

@@ -4,16 +4,21 @@ import path from 'node:path';
 import { importPluginModule, loadBuiltinPlugin, type LoadedPlugin, type PluginCatalog } from '../plugin-loader.js';
 import { orderPlugins, PluginGraphError } from '../plugin-order.js';
 import type { StandardSchema } from '../standard-schema.js';
-import { ConfigError, type ConfigIssue, type ConfigOrigin, type ConfigPath } from './config-error.js';
+import { isCloudConfig, readCloudConfig } from './cloud-config/cloud-config-source.js';
+import { ConfigError, formatPath, type ConfigIssue, type ConfigOrigin, type ConfigPath } from './config-error.js';
+import type { ConfigSource } from './config-source.js';
 import { coerceText, envOverlayEntries } from './env-overlay.js';
 import { knownKeysAt, nodeConfigJsonSchema, schemaAt, type JsonSchema } from './json-schema.js';
 import { buildOverlay, deepMerge, entryFor, isPlainObject, type OverlayEntry, type PlainObject } from './overlay.js';
 import { coreConfigSchema, MIN_TOKEN_LENGTH, NODE_NAME, type NodeConfig, type PluginSettings } from './schema.js';
 import { unknownKeyMessage, validateWithSchema, type SchemaIssue } from './schema-issues.js';
-import { parseYamlSource, YamlSyntaxError, type YamlSource } from './yaml-source.js';
+import { parseYamlSource, YamlSyntaxError } from './yaml-source.js';
 
 export interface LoadNodeConfigOptions {
-  /** The node's YAML file; without one the node runs on defaults, environment and flags. */
+  /**
+   * The node's YAML file, or a cloud-config document (first line `#cloud-config`) translated to
+   * one; without a file the node runs on defaults, environment and flags.
+   */
   file?: string;
   env?: Readonly<Record<string, string | undefined>>;
   /** Settings from command-line flags; string values are read like environment values. */
@@ -27,6 +32,8 @@ export interface LoadedNodeConfig {
   /** The enabled plugins, in config order. */
   plugins: LoadedPlugin[];
   schema: JsonSchema;
+  /** What the file was: a node config, or a cloud-config document that stands for one. */
+  format?: 'node-config' | 'cloud-config';
 }
 
 const RESERVED_PLUGIN_KEYS = ['module', 'enabled'];
@@ -38,10 +45,11 @@ const RESERVED_PLUGIN_KEYS = ['module', 'enabled'];
 export async function loadNodeConfig(options: LoadNodeConfigOptions): Promise<LoadedNodeConfig> {
   const cwd = options.cwd ?? process.cwd();
   const env = options.env ?? process.env;
-  const source = options.file ? await readSource(path.resolve(cwd, options.file)) : undefined;
+  const read = options.file ? await readSource(path.resolve(cwd, options.file)) : undefined;
+  const source = read?.source;
   const baseDir = source ? path.dirname(source.file) : cwd;
   const fileData = normalizePluginSlices(source?.data ?? {});
-  const issues: ConfigIssue[] = [];
+  const issues: ConfigIssue[] = [...(read?.issues ?? [])];
 
   const catalogIds = Object.keys(options.catalog);
   const outline = nodeConfigJsonSchema(catalogIds.map((id) => ({ id })));
@@ -55,8 +63,7 @@ export async function loadNodeConfig(options: LoadNodeConfigOptions): Promise<Lo
   const { merged, flagEntries } = layer(fileData, fromEnv.entries, options.flags ?? [], schema);
   issues.push(...fromEnv.issues);
 
-  const locate = (schemaIssues: SchemaIssue[]) =>
-    schemaIssues.map((issue) => ({ ...issue, origin: originOf(issue.path, source, fromEnv.entries, flagEntries) }));
+  const locate = (schemaIssues: SchemaIssue[]) => schemaIssues.map((issue) => placeIssue(issue, source, fromEnv.entries, flagEntries));
 
   issues.push(...locate([...loadIssues, ...dependencyIssues(plugins)]));
   const core = await validateWithSchema(coreConfigSchema, merged, (at) => knownKeysAt(schema, at));
@@ -85,10 +92,10 @@ export async function loadNodeConfig(options: LoadNodeConfigOptions): Promise<Lo
     ...(source ? { source: source.file } : {}),
     ...(apiToken !== undefined ? { apiToken } : {}),
   };
-  return { config, plugins, schema };
+  return { config, plugins, schema, ...(read ? { format: read.format } : {}) };
 }
 
-async function readSource(file: string): Promise<YamlSource> {
+async function readSource(file: string): Promise<{ source: ConfigSource; issues: ConfigIssue[]; format: 'node-config' | 'cloud-config' }> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -97,7 +104,8 @@ async function readSource(file: string): Promise<YamlSource> {
     throw new ConfigError([{ path: [], message: `cannot read config file: ${reason}`, origin: { kind: 'file', file, line: 1, column: 1 } }]);
   }
   try {
-    return parseYamlSource(file, text);
+    if (isCloudConfig(text)) return { ...readCloudConfig(file, text), format: 'cloud-config' };
+    return { source: parseYamlSource(file, text), issues: [], format: 'node-config' };
   } catch (error) {
     if (error instanceof YamlSyntaxError) throw new ConfigError(error.issues);
     throw error;
@@ -185,7 +193,7 @@ async function validatePluginSlice(
 
 async function readToken(
   api: { token?: string; tokenFile?: string },
-  source: YamlSource | undefined,
+  source: ConfigSource | undefined,
   envEntries: OverlayEntry[],
   flagEntries: OverlayEntry[],
   cwd: string,
@@ -193,34 +201,40 @@ async function readToken(
 ): Promise<string | undefined> {
   if (api.token !== undefined || api.tokenFile === undefined) return api.token;
   const at = ['api', 'tokenFile'];
-  const origin = originOf(at, source, envEntries, flagEntries);
-  const base = origin.kind === 'file' && source ? path.dirname(source.file) : cwd;
+  const place = (message: string) => issues.push(placeIssue({ path: at, message }, source, envEntries, flagEntries));
+  const fromFile = placeIssue({ path: at, message: '' }, source, envEntries, flagEntries).origin.kind === 'file';
+  const base = fromFile && source ? path.dirname(source.file) : cwd;
   try {
     const token = (await readFile(path.resolve(base, api.tokenFile), 'utf8')).trim();
     if (token.length >= MIN_TOKEN_LENGTH) return token;
-    issues.push({ path: at, message: `the token in ${api.tokenFile} has fewer than ${MIN_TOKEN_LENGTH} characters`, origin });
+    place(`the token in ${api.tokenFile} has fewer than ${MIN_TOKEN_LENGTH} characters`);
   } catch (error) {
-    issues.push({ path: at, message: `cannot read token file: ${(error as Error).message}`, origin });
+    place(`cannot read token file: ${(error as Error).message}`);
   }
   return undefined;
 }
 
-/** Where the value at `path` came from: the last layer that set it or one of its ancestors. */
-function originOf(
-  at: ConfigPath,
-  source: YamlSource | undefined,
+/**
+ * The problem with where its value came from: the last layer that set it or one of its ancestors.
+ * A file that writes the key under another name (a cloud-config document) has the problem named
+ * by its own key, with the node config's key alongside when the names differ.
+ */
+function placeIssue(
+  issue: SchemaIssue,
+  source: ConfigSource | undefined,
   envEntries: readonly OverlayEntry[],
   flagEntries: readonly OverlayEntry[],
-): ConfigOrigin {
-  const flag = entryFor(flagEntries, at);
-  if (flag) return { kind: 'flag', flag: flag.setBy };
-  const env = entryFor(envEntries, at);
-  if (env) return { kind: 'env', variable: env.setBy };
-  if (source) {
-    const position = source.locate(at);
-    if (position) return { kind: 'file', file: source.file, ...position };
-  }
-  return { kind: 'default' };
+): ConfigIssue {
+  const flag = entryFor(flagEntries, issue.path);
+  if (flag) return { ...issue, origin: { kind: 'flag', flag: flag.setBy } };
+  const env = entryFor(envEntries, issue.path);
+  if (env) return { ...issue, origin: { kind: 'env', variable: env.setBy } };
+  const position = source?.locate(issue.path);
+  if (!source || !position) return { ...issue, origin: { kind: 'default' } };
+  const origin: ConfigOrigin = { kind: 'file', file: source.file, line: position.line, column: position.column };
+  if (!position.key) return { ...issue, origin };
+  const message = position.renamed ? `${issue.message} (${formatPath(issue.path)})` : issue.message;
+  return { path: position.key, message, origin };
 }
 
 function defaultNodeName(): string {

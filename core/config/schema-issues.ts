@@ -58,12 +58,13 @@ function fromZodIssue(issue: ZodLikeIssue, knownKeysAt?: (path: ConfigPath) => r
 }
 
 export function unknownKeyMessage(key: string, known: readonly string[]): string {
-  const suggestion = closest(key, known);
+  const suggestion = closestKey(key, known);
   const hint = suggestion ? ` (did you mean "${suggestion}"?)` : known.length > 0 ? ` (known keys: ${known.join(', ')})` : '';
   return `unknown key "${key}"${hint}`;
 }
 
-function closest(word: string, candidates: readonly string[]): string | undefined {
+/** The candidate a misspelt `word` most likely meant, if one is close enough. */
+export function closestKey(word: string, candidates: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
   for (const candidate of candidates) {

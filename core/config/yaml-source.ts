@@ -1,13 +1,21 @@
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import type { ConfigIssue, ConfigPath } from './config-error.js';
+import type { ConfigSource } from './config-source.js';
 
-export interface YamlSource {
-  file: string;
-  data: Record<string, unknown>;
+export interface YamlSource extends ConfigSource {
   /** Line and column (1-based) of the key at `path`, or of its nearest ancestor present in the file. */
   locate(path: ConfigPath): { line: number; column: number } | undefined;
   /** Whether the file itself sets `path`. */
   has(path: ConfigPath): boolean;
+  /** How many leading parts of `path` the file has: 0 when not even the first. */
+  depth(path: ConfigPath): number;
+}
+
+export interface YamlSourceOptions {
+  /** YAML 1.2 (the default) or 1.1, where `0644` is octal and `yes`/`no` are booleans. */
+  version?: '1.1' | '1.2';
+  /** What the document must be, for the message when it is not a mapping. */
+  what?: string;
 }
 
 export class YamlSyntaxError extends Error {
@@ -16,9 +24,9 @@ export class YamlSyntaxError extends Error {
   }
 }
 
-export function parseYamlSource(file: string, text: string): YamlSource {
+export function parseYamlSource(file: string, text: string, options: YamlSourceOptions = {}): YamlSource {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, version: options.version ?? '1.2' });
   const position = (offset: number) => {
     const { line, col } = lineCounter.linePos(offset);
     return { line, column: col };
@@ -35,7 +43,7 @@ export function parseYamlSource(file: string, text: string): YamlSource {
   const data = doc.toJS({ maxAliasCount: 100 }) ?? {};
   if (typeof data !== 'object' || Array.isArray(data)) {
     throw new YamlSyntaxError([
-      { path: [], message: 'a node config must be a YAML mapping', origin: { kind: 'file', file, line: 1, column: 1 } },
+      { path: [], message: `${options.what ?? 'a node config'} must be a YAML mapping`, origin: { kind: 'file', file, line: 1, column: 1 } },
     ]);
   }
 
@@ -72,6 +80,9 @@ export function parseYamlSource(file: string, text: string): YamlSource {
     },
     has(path) {
       return walk(path).depth === path.length;
+    },
+    depth(path) {
+      return walk(path).depth;
     },
   };
 }

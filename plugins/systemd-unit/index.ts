@@ -34,8 +34,9 @@ export default definePlugin<SystemdUnitConfig>({
   version: FLOTILLA_VERSION,
   description: 'Unit files and the supervisor that runs them: systemd for this node.',
   dependsOn: ['journal'],
-  // Container runtimes clear their leftovers and reach their engine before any unit starts.
-  startsAfter: ['docker-runtime'],
+  // Container runtimes clear their leftovers and reach their engine before any unit starts;
+  // cloud-config writes the files units may read.
+  startsAfter: ['docker-runtime', 'cloud-config'],
   config: systemdUnitConfigSchema,
   configToken: SYSTEMD_UNIT.Config,
   register({ container }) {

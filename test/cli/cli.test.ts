@@ -24,7 +24,7 @@ const TOKEN = 'cli-test-token-0123456789';
 cli('--help lists the topics and commands', async () => {
   const { stdout, error } = await flotilla(['--help']);
   assert.is(error, undefined);
-  assert.match(stdout, /TOPICS\n\s+config\s+Check and render node configuration files\./);
+  assert.match(stdout, /TOPICS\n(\s+\S+\s+.+\n)*\s+config\s+Check and render node configuration files\./);
   for (const command of ['up', 'plugins', 'status']) assert.match(stdout, new RegExp(`\\n\\s+${command}\\s`));
   const config = await flotilla(['config', '--help']);
   for (const sub of ['config render', 'config schema', 'config validate']) assert.match(config.stdout, new RegExp(sub));

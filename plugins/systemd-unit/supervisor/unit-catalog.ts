@@ -1,7 +1,7 @@
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { buildDefinition } from '../unit-file/definition-builder.js';
-import type { ExecRuntime } from '../../../core/index.js';
+import type { ExecRuntime, UnitFiles } from '../../../core/index.js';
 import type { SpecifierContext, UnitDefaults, UnitDefinition, UnitDiagnostic } from '../unit-file/definition.js';
 import { UnitLinks } from '../unit-file/links.js';
 import { UnitLoader, type LoadedUnit } from '../unit-file/loader.js';
@@ -128,10 +128,20 @@ export class UnitCatalog implements UnitSource {
 
   async write(name: string, content: string): Promise<void> {
     if (!isValidUnitName(name)) throw new TypeError(`${name} is not a valid unit name`);
-    await mkdir(this.writeDir, { recursive: true });
-    const file = path.join(this.writeDir, name);
-    await writeFile(`${file}.tmp`, content);
-    await rename(`${file}.tmp`, file);
+    await replaceFile(path.join(this.writeDir, name), content);
+  }
+
+  async install(name: string, files: UnitFiles): Promise<{ unitFile: boolean; dropIns: string[] }> {
+    if (!isValidUnitName(name)) throw new TypeError(`${name} is not a valid unit name`);
+    for (const dropIn of files.dropIns ?? []) {
+      if (!DROP_IN_NAME.test(dropIn.name)) throw new TypeError(`${dropIn.name} is not a drop-in name (one file name ending in .conf)`);
+    }
+    const unitFile = files.content !== undefined && (await writeIfDifferent(path.join(this.writeDir, name), files.content));
+    const dropIns: string[] = [];
+    for (const dropIn of files.dropIns ?? []) {
+      if (await writeIfDifferent(path.join(this.writeDir, `${name}.d`, dropIn.name), dropIn.content)) dropIns.push(dropIn.name);
+    }
+    return { unitFile, dropIns };
   }
 
   async remove(name: string): Promise<void> {
@@ -156,4 +166,24 @@ export class UnitCatalog implements UnitSource {
     if (builtin !== undefined) return [{ path: `(builtin)/${name}`, text: builtin }];
     return loaded.texts.map((t) => ({ path: t.path, text: t.text }));
   }
+}
+
+const DROP_IN_NAME = /^[^/\\]+\.conf$/;
+
+/** Writes `content` to `file` through a temporary file and a rename, so that readers see the old text or the new. */
+async function replaceFile(file: string, content: string): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(`${file}.tmp`, content);
+  await rename(`${file}.tmp`, file);
+}
+
+/** Replaces the file only when its text differs; whether it wrote. */
+async function writeIfDifferent(file: string, content: string): Promise<boolean> {
+  const current = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return undefined;
+    throw err;
+  });
+  if (current === content) return false;
+  await replaceFile(file, content);
+  return true;
 }

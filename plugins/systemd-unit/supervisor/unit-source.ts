@@ -1,4 +1,4 @@
-import type { UnitLoadState } from '../../../core/index.js';
+import type { UnitFiles, UnitLoadState } from '../../../core/index.js';
 import type { UnitDefinition } from '../unit-file/definition.js';
 import type { UnitFileState } from '../unit-control.js';
 
@@ -19,6 +19,8 @@ export interface UnitSource {
   names(): Promise<string[]>;
   /** Writes a unit file into the first search directory. */
   write(name: string, content: string): Promise<void>;
+  /** Writes the unit file and drop-ins into the first search directory where their text differs; what it wrote. */
+  install(name: string, files: UnitFiles): Promise<{ unitFile: boolean; dropIns: string[] }>;
   /** Removes the unit file written by `write` (and its links). */
   remove(name: string): Promise<void>;
   enable(definition: UnitDefinition): Promise<string[]>;

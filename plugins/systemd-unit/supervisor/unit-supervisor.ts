@@ -1,4 +1,4 @@
-import type { Disposable, ExitStatus, Logger, UnitStateChange, UnitStatus } from '../../../core/index.js';
+import type { Disposable, ExitStatus, Logger, UnitFiles, UnitFilesWritten, UnitStateChange, UnitStatus } from '../../../core/index.js';
 import type { UnitDefinition, UnitDependencies } from '../unit-file/definition.js';
 import { NoSuchUnitError, UnitJobError, type UnitControl, type UnitStatusDetail } from '../unit-control.js';
 import type { ConditionHost } from './conditions.js';
@@ -215,6 +215,12 @@ export class UnitSupervisor implements UnitControl {
     return this.status(name);
   }
 
+  async install(name: string, files: UnitFiles): Promise<UnitFilesWritten> {
+    const written = await this.options.source.install(name, files);
+    await this.refresh(name);
+    return { ...written, status: await this.status(name) };
+  }
+
   async unload(name: string): Promise<void> {
     const entry = this.entries.get(name);
     if (entry?.runner && !isDown(entry.runner)) await this.stopUnits([name]);
@@ -303,6 +309,7 @@ export class UnitSupervisor implements UnitControl {
     if (runner?.since && runner.activeState === 'active') status.since = runner.since;
     if (def) status.hash = def.hash;
     if (runner) status.result = runner.result;
+    if (def) status.canReload = def.service !== undefined && (def.service.execReload.length > 0 || def.service.type === 'notify-reload');
     return status;
   }
 

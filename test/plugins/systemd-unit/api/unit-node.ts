@@ -1,6 +1,6 @@
 import { mkdirSync, symlinkSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
-import { CORE, definePlugin, type Disposable, type UnitStatus } from '../../../../core/index.js';
+import { CORE, definePlugin, type Disposable, type UnitFiles, type UnitFilesWritten, type UnitStatus } from '../../../../core/index.js';
 import { JournalRoutes } from '../../../../plugins/journal/routes.js';
 import { UnitRoutes } from '../../../../plugins/systemd-unit/routes.js';
 import { SYSTEMD_UNIT } from '../../../../plugins/systemd-unit/tokens.js';
@@ -80,6 +80,11 @@ export class FakeUnitControl implements UnitControl {
     const unit = this.add(name, content, existing ? { ...existing.detail, description: /^Description=(.*)$/m.exec(content)?.[1] } : {});
     if (/^Bogus=/m.test(content)) unit.detail.loadState = 'bad-setting';
     return this.statusOf(unit);
+  }
+
+  async install(name: string, files: UnitFiles): Promise<UnitFilesWritten> {
+    const status = files.content === undefined ? this.statusOf(this.unit(name)) : await this.load(name, files.content);
+    return { status, unitFile: files.content !== undefined, dropIns: (files.dropIns ?? []).map((d) => d.name) };
   }
 
   async unload(name: string): Promise<void> {
