@@ -67,6 +67,10 @@ export default definePlugin<FleetSchedulerConfig>({
       await running.agent.start();
     }
   },
+  ready({ container, log }) {
+    // Not awaited: a store still electing its leader must not hold the node's start up.
+    void container.resolve(FLEET_SCHEDULER.Running).agent?.announce().catch((err) => log.debug({ err }, 'heartbeat with the API address not taken; the next one carries it'));
+  },
   async stop({ container }) {
     const running = container.resolve(FLEET_SCHEDULER.Running);
     await running.agent?.stop();

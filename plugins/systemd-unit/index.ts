@@ -67,7 +67,12 @@ export default definePlugin<SystemdUnitConfig>({
       const all = container.resolveAll(CORE.ExecRuntime) as ExecRuntime[];
       return [...all.filter((r) => r.name !== 'process'), ...all.filter((r) => r.name === 'process')];
     };
-    const launcher = new CommandLauncher({ runtimes, writers, recorder: ledger, stderrPriority: config.stderrPriority, log });
+    const api = container.resolve(CORE.ApiEndpoint);
+    const nodeEnvironment = (): Record<string, string> => ({
+      FLOTILLA_MACHINE_ID: node.machineId,
+      ...(api.url ? { FLOTILLA_ENDPOINT: api.url } : {}),
+    });
+    const launcher = new CommandLauncher({ runtimes, writers, recorder: ledger, stderrPriority: config.stderrPriority, log, nodeEnvironment });
     const supervisor = new UnitSupervisor({
       source: new UnitCatalog(searchPath, hostSpecifierContext(node.machineId), defaults, runtimes),
       launcher,

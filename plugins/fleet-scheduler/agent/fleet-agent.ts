@@ -36,7 +36,6 @@ export class FleetAgent {
   private watch?: { close(): void };
   private timer?: NodeJS.Timeout;
   private refreshTimer?: NodeJS.Timeout;
-  private apiWait?: NodeJS.Timeout;
   private stateEvents?: Disposable;
   private running = false;
   private readonly reconciler = new CoalescingRunner(
@@ -76,14 +75,11 @@ export class FleetAgent {
     // States carry the machine's TTL, so they are renewed as often as its presence.
     this.refreshTimer = setInterval(() => this.schedulePublish(), this.options.heartbeatMs);
     this.presence.start();
-    // The node's API listens only after every plugin started: announce its address as soon as it does.
-    if (this.options.machine().apiUrl === undefined) {
-      this.apiWait = setInterval(() => {
-        if (this.options.machine().apiUrl === undefined) return;
-        clearInterval(this.apiWait);
-        this.presence.beat().catch(() => undefined);
-      }, 20);
-    }
+  }
+
+  /** The node's API listens now (only after every plugin started): announce its address at once. */
+  announce(): Promise<void> {
+    return this.presence.beat();
   }
 
   /** Leaves the cluster: units unloaded, states and presence removed. */
@@ -91,7 +87,6 @@ export class FleetAgent {
     this.running = false;
     clearInterval(this.timer);
     clearInterval(this.refreshTimer);
-    clearInterval(this.apiWait);
     clearTimeout(this.publishTimer);
     this.watch?.close();
     this.presence.stop();

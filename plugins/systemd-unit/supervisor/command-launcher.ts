@@ -24,6 +24,8 @@ export interface LauncherOptions {
   recorder?: ProcessRecorder;
   stderrPriority: number;
   log: Logger;
+  /** Set for every unit before its own Environment=: how a unit reaches the node that runs it. */
+  nodeEnvironment?: () => Record<string, string>;
 }
 
 /**
@@ -52,7 +54,7 @@ export class CommandLauncher implements Launcher {
 
   async launch(unit: UnitDefinition, command: ExecCommand, extraEnv: Readonly<Record<string, string>>): Promise<ExecHandle> {
     const svc = unit.service!;
-    const env = { ...(await serviceEnvironment(svc)), ...extraEnv };
+    const env = { ...this.options.nodeEnvironment?.(), ...(await serviceEnvironment(svc)), ...extraEnv };
     const argv = expandArgv(command, env);
     const credentials = command.fullPrivileges || command.skipCredentials ? {} : { user: svc.user, group: svc.group };
     const spec: ExecSpec = {

@@ -131,11 +131,13 @@ deploy('a machine that stops: its app is deleted from the list, then announced a
   const renderingsBefore = renderer!.stderr().match(/rendered /g)!.length;
   const stop = new AbortController();
   const removed = removal(survivor.node!.url, key, index, stop.signal);
+  let timer: NodeJS.Timeout | undefined;
   try {
     await cluster.byMachine(victim.machine)!.stop();
-    const action = await Promise.race([removed, new Promise<string>((resolve) => setTimeout(() => resolve('nothing within 20 s'), 20_000))]);
+    const action = await Promise.race([removed, new Promise<string>((resolve) => (timer = setTimeout(() => resolve('nothing within 20 s'), 20_000)))]);
     assert.is(action, 'delete', 'deleted as the sidekick stopped, not left to expire');
   } finally {
+    clearTimeout(timer);
     stop.abort();
   }
   await eventually(`${key} announced again`, async () => (await announced(cluster))[key] === `127.0.0.1:${base + victim.i}`, 30_000, 100);
