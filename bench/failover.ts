@@ -8,13 +8,14 @@
 // own); it is stopped by its PID after each run. There is no fleet to run as an anchor; fleet's
 // failover needs its agent_ttl (30 s by default) plus a reconcile. Prints figures, asserts nothing.
 import { performance } from 'node:perf_hooks';
+import { FLEET_CONSTRAINTS } from '../core/index.js';
 import { ensureBuilt, envNumber, fmt, LOOPBACK, median, removeTempDirs, stopChild, table } from './lib/harness.js';
 import { startFlotilla, stopCluster, type Cluster, type Member } from './lib/kv-cluster.js';
 
 export const description = 'fleet-scheduler: kill -9 the machine of a running unit, time until it is active elsewhere';
 
 const RUNS = envNumber('BENCH_RUNS', 5, { integer: true });
-const PLUGINS = ['journal', 'systemd-unit', 'fleet-scheduler', ...['conflicts', 'global', 'least-loaded', 'machine-id', 'machine-of', 'metadata', 'replaces'].map((c) => `fleet-constraint-${c}`)];
+const PLUGINS = ['journal', 'systemd-unit', 'fleet-scheduler', ...FLEET_CONSTRAINTS];
 const UNIT = 'failover.service';
 const OPTIONS = [
   { section: 'Unit', name: 'Description', value: 'failover benchmark' },

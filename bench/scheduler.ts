@@ -16,7 +16,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { stringify } from 'yaml';
-import { CORE, Kernel, loadNodeConfig, silentLogger } from '../core/index.js';
+import { CORE, FLEET_CONSTRAINTS, Kernel, loadNodeConfig, silentLogger } from '../core/index.js';
 import { BUILTIN_PLUGINS } from '../plugins/catalog.js';
 import { FleetAgent } from '../plugins/fleet-scheduler/agent/fleet-agent.js';
 import { LoadedUnits } from '../plugins/fleet-scheduler/agent/loaded-units.js';
@@ -37,7 +37,7 @@ const INSTANCES = 5;
 /** The engine's machinesToScore setting (its default); 0 scores every machine, fleet's exact least-loaded. */
 const MACHINES_TO_SCORE = envNumber('BENCH_SCHED_SCORE', 100, { integer: true, zero: true });
 const REGIONS = ['us-east-1', 'us-west-1', 'eu-west-1'];
-const CONSTRAINTS = ['conflicts', 'global', 'least-loaded', 'machine-id', 'machine-of', 'metadata', 'replaces'].map((n) => `fleet-constraint-${n}`);
+const CONSTRAINTS = FLEET_CONSTRAINTS;
 /** Simulated machines heartbeat every TTL/3; a longer TTL than the default keeps 1,000 of them from flooding one store. */
 const MACHINE_TTL = '15s';
 const quiet = silentLogger();

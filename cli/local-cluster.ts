@@ -4,6 +4,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { stringify } from 'yaml';
+import { FLEET_CONSTRAINTS } from '../core/index.js';
 
 /** What `cluster up` started, kept in the cluster's directory for `cluster down`. */
 export interface LocalClusterRecord {
@@ -20,7 +21,6 @@ export interface LocalClusterOptions {
 }
 
 const RECORD = 'cluster.json';
-const CONSTRAINTS = ['machine-id', 'machine-of', 'metadata', 'conflicts', 'global', 'replaces', 'least-loaded'];
 const READY_TIMEOUT_MS = 60_000;
 
 /**
@@ -139,7 +139,7 @@ function nodeConfig(name: string, home: string, apiPort: number, peerPort: numbe
       journal: {},
       'systemd-unit': {},
       'fleet-scheduler': {},
-      ...Object.fromEntries(CONSTRAINTS.map((c) => [`fleet-constraint-${c}`, {}])),
+      ...Object.fromEntries(FLEET_CONSTRAINTS.map((id) => [id, {}])),
     },
   });
 }

@@ -24,6 +24,7 @@ export { DeclaredGlobs } from './glob-index.js';
 export { PlacedUnits, refusingPlan, ViewIndexes } from './placement-index.js';
 export type { PlacedUnitsEvents } from './placement-index.js';
 export { loadNodeConfig } from './config/load-node-config.js';
+export { FLEET_CONSTRAINTS } from './config/cloud-config/plugin-ids.js';
 export type { LoadNodeConfigOptions, LoadedNodeConfig } from './config/load-node-config.js';
 export { ConfigError, formatIssue, formatPath } from './config/config-error.js';
 export type { ConfigIssue, ConfigOrigin, ConfigPath } from './config/config-error.js';

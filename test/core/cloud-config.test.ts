@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { loadNodeConfig } from '../../core/index.js';
+import { FLEET_CONSTRAINTS, loadNodeConfig } from '../../core/index.js';
 import { BUILTIN_PLUGINS } from '../../plugins/catalog.js';
 import { configProblems, loadYaml } from '../support/config-file.js';
 
@@ -61,13 +61,7 @@ test('a CoreOS document becomes the node config it stands for', async () => {
       'cloud-config',
       'systemd-unit',
       'fleet-scheduler',
-      'fleet-constraint-machine-id',
-      'fleet-constraint-machine-of',
-      'fleet-constraint-metadata',
-      'fleet-constraint-conflicts',
-      'fleet-constraint-global',
-      'fleet-constraint-replaces',
-      'fleet-constraint-least-loaded',
+      ...FLEET_CONSTRAINTS,
     ],
   );
   const kv = slice(loaded, 'raft-kv');

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { z } from 'zod';
-import { definePlugin, loadNodeConfig } from '../../core/index.js';
+import { FLEET_CONSTRAINTS, definePlugin, loadNodeConfig } from '../../core/index.js';
 import { configProblems, loadYaml } from '../support/config-file.js';
 import { tempDir } from '../support/temp-dir.js';
 import { catalogOf } from '../support/test-node.js';
@@ -45,13 +45,7 @@ config('config/default.yaml and the examples are valid as shipped', async () => 
     'journal',
     'systemd-unit',
     'fleet-scheduler',
-    'fleet-constraint-machine-id',
-    'fleet-constraint-machine-of',
-    'fleet-constraint-metadata',
-    'fleet-constraint-conflicts',
-    'fleet-constraint-global',
-    'fleet-constraint-replaces',
-    'fleet-constraint-least-loaded',
+    ...FLEET_CONSTRAINTS,
   ]);
   for (const member of ['m1', 'm2', 'm3']) {
     const example = await loadNodeConfig({ file: `config/examples/cluster-${member}.yaml`, env: {}, catalog: BUILTIN_PLUGINS });

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { BUILTIN_PLUGINS } from '../../plugins/catalog.js';
-import { loadNodeConfig } from '../../core/index.js';
+import { FLEET_CONSTRAINTS, loadNodeConfig } from '../../core/index.js';
 
 // The README's `npm ci && npm start` must run the node the docs describe, store included.
 const start = suite('npm start');
@@ -17,13 +17,7 @@ start('runs flotilla up with config/default.yaml, which enables the key/value st
     'journal',
     'systemd-unit',
     'fleet-scheduler',
-    'fleet-constraint-machine-id',
-    'fleet-constraint-machine-of',
-    'fleet-constraint-metadata',
-    'fleet-constraint-conflicts',
-    'fleet-constraint-global',
-    'fleet-constraint-replaces',
-    'fleet-constraint-least-loaded',
+    ...FLEET_CONSTRAINTS,
   ]);
   assert.is(loaded.config.api.port, 2379);
 });

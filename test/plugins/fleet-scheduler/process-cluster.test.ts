@@ -1,10 +1,10 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { FLEET_CONSTRAINTS } from '../../../core/index.js';
 import { eventually } from '../../support/fleet-nodes.js';
 import { FleetHttp } from '../../support/fleet-http.js';
 import { ProcessCluster, type ProcessMember } from '../../support/process-cluster.js';
 
-const CONSTRAINTS = ['conflicts', 'global', 'least-loaded', 'machine-id', 'machine-of', 'metadata', 'replaces'];
 const REGIONS = ['us-east-1', 'us-west-1', 'us-east-1'];
 
 const unit = (xFleet: string) => `[Unit]\nDescription=test\n\n[Service]\nExecStart=/bin/sleep 3600\n\n[X-Fleet]\n${xFleet}\n`;
@@ -26,7 +26,7 @@ test.before(async (ctx) => {
       journal: {},
       'systemd-unit': {},
       'fleet-scheduler': {},
-      ...Object.fromEntries(CONSTRAINTS.map((c) => [`fleet-constraint-${c}`, {}])),
+      ...Object.fromEntries(FLEET_CONSTRAINTS.map((id) => [id, {}])),
     },
   });
   const machines = await eventually('three machines', async () => {
