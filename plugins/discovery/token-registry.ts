@@ -40,9 +40,9 @@ export class TokenRegistry {
     let shortened = 0;
     for (const dir of tokens) {
       if (!dir.dir || (dir.ttl !== undefined && dir.ttl <= formedTtl)) continue;
-      const children = dir.nodes ?? [];
-      const size = Number(children.find((n) => n.key.endsWith('/_config'))?.nodes?.find((n) => n.key.endsWith('/size'))?.value);
-      const registered = children.filter((n) => !n.dir && !n.key.slice(n.key.lastIndexOf('/') + 1).startsWith('_')).length;
+      // `_config` is hidden from listings (a leading underscore), so the size is read on its own.
+      const registered = (dir.nodes ?? []).filter((n) => !n.dir).length;
+      const size = Number(await this.kv.get(`${dir.key}/_config/size`).then((r) => r.node.value, () => undefined));
       if (!Number.isInteger(size) || registered < size) continue;
       await this.kv.set(dir.key, '', { dir: true, prevExist: true, ttl: formedTtl }).then(
         () => shortened++,
