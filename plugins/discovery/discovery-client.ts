@@ -59,6 +59,9 @@ export class DiscoveryClient implements ClusterDiscovery {
 
   private async size(base: string, signal: AbortSignal): Promise<number> {
     const answer = await this.get(`${base}/_config/size?quorum=false&recursive=false&sorted=false`, signal);
+    if (answer.status === 401 || answer.status === 403) {
+      throw new DiscoveryError('bad-endpoint', `discovery: ${base} refused the request (${answer.status}): serve discovery from a node whose API needs no token, or on loopback`);
+    }
     if (answer.status === 404) throw new DiscoveryError('size-not-found', `discovery: size key not found at ${base} (no such token; make one with flotilla discovery new)`);
     const size = Number(answer.body?.node?.value);
     if (!Number.isInteger(size) || size < 1) throw new DiscoveryError('bad-size', `discovery: size key is bad at ${base}: ${JSON.stringify(answer.body?.node?.value)}`);
