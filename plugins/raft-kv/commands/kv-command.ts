@@ -38,11 +38,15 @@ export abstract class KvCommand extends ClientCommand {
   }
 
   protected override async catch(error: Error & { exitCode?: number; code?: string }): Promise<unknown> {
-    if (error.code === 'EEXIT') throw error;
-    if (error instanceof EtcdError || error instanceof NodeClientError) {
-      process.stderr.write(`${errorLine(error, this.jsonEnabled())}\n`);
-      this.exit(EXIT_SERVER_ERROR);
-    }
+    if (printedAsKvError(error, this.jsonEnabled())) this.exit(EXIT_SERVER_ERROR);
     return super.catch(error);
   }
+}
+
+/** Prints an etcd or node error as the kv commands do; false for errors that are not one (exits pass through). */
+export function printedAsKvError(error: Error & { code?: string }, json: boolean): boolean {
+  if (error.code === 'EEXIT') throw error;
+  if (!(error instanceof EtcdError || error instanceof NodeClientError)) return false;
+  process.stderr.write(`${errorLine(error, json)}\n`);
+  return true;
 }

@@ -6,8 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Flags } from '@oclif/core';
 import { ClientCommand, NodeClientError } from '../../../core/cli/index.js';
 import { splitCommandWords } from './command-words.js';
-import { EXIT_SERVER_ERROR } from './kv-command.js';
-import { errorLine } from './output.js';
+import { EXIT_SERVER_ERROR, printedAsKvError } from './kv-command.js';
 import { listPrefixes, nextChange, normalizePrefix, type PrefixSnapshot } from './prefix-watch.js';
 import { RenderOutput } from './render-output.js';
 import { compileTemplate, renderData, TemplateError, type CompiledTemplate } from './render-template.js';
@@ -102,11 +101,7 @@ export default class KvRender extends ClientCommand {
   }
 
   protected override async catch(error: Error & { exitCode?: number; code?: string }): Promise<unknown> {
-    if (error.code === 'EEXIT') throw error;
-    if (error instanceof EtcdError || error instanceof NodeClientError) {
-      process.stderr.write(`${errorLine(error, this.jsonEnabled())}\n`);
-      this.exit(EXIT_SERVER_ERROR);
-    }
+    if (printedAsKvError(error, this.jsonEnabled())) this.exit(EXIT_SERVER_ERROR);
     return super.catch(error);
   }
 
