@@ -1,5 +1,4 @@
 import { Command, Flags } from '@oclif/core';
-import { stopLocalCluster } from '../../local-cluster.js';
 
 export default class ClusterDown extends Command {
   static override summary = 'Stop the nodes `flotilla cluster up` started; their data stays.';
@@ -10,6 +9,7 @@ export default class ClusterDown extends Command {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(ClusterDown);
+    const { stopLocalCluster } = await import('../../local-cluster.js');
     try {
       const stopped = await stopLocalCluster(flags.dir);
       this.log(stopped.length === 0 ? 'no node of this cluster was running' : `stopped ${stopped.join(', ')}`);

@@ -1,5 +1,4 @@
 import { Command, Flags } from '@oclif/core';
-import { metadataProblem, startLocalCluster } from '../../local-cluster.js';
 
 export default class ClusterUp extends Command {
   static override summary = 'Start a cluster of N nodes on this machine, founded through a discovery token.';
@@ -18,6 +17,8 @@ export default class ClusterUp extends Command {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(ClusterUp);
+    // Loaded here, not at the top: every command's module is read whenever the CLI starts.
+    const { metadataProblem, startLocalCluster } = await import('../../local-cluster.js');
     const metadata = flags.metadata ?? [];
     const problem = metadata.map(metadataProblem).find(Boolean);
     if (problem) this.error(problem, { exit: 2 });
