@@ -32,6 +32,8 @@ export type StateTable = Map<string, Map<string, UnitStateRecord>>;
 export class FleetRegistry {
   readonly keys: RegistryKeys;
   private readonly contents = new Map<string, UnitOption[]>();
+  /** What this registry last wrote to the keys it keeps alive (its machine's presence and states). */
+  private readonly lastKept = new Map<string, string>();
 
   constructor(
     readonly kv: KvStore,
@@ -176,10 +178,29 @@ export class FleetRegistry {
   // Machines
 
   async heartbeat(record: MachineRecord, ttlSeconds: number): Promise<void> {
-    await this.kv.set(this.keys.machine(record.id), JSON.stringify(record), { ttl: ttlSeconds });
+    await this.keepAlive(this.keys.machine(record.id), JSON.stringify(record), ttlSeconds);
+  }
+
+  /**
+   * Writes a value with a TTL; when it is what this registry last wrote there, only renews the
+   * TTL, which wakes no watcher (the engine watches every machine's key).
+   */
+  private async keepAlive(key: string, value: string, ttlSeconds: number): Promise<void> {
+    if (this.lastKept.get(key) === value) {
+      try {
+        await this.kv.set(key, '', { refresh: true, prevExist: true, ttl: ttlSeconds });
+        return;
+      } catch (error) {
+        if (!isMissing(error)) throw error;
+      }
+    }
+    this.lastKept.delete(key);
+    await this.kv.set(key, value, { ttl: ttlSeconds });
+    this.lastKept.set(key, value);
   }
 
   async removeMachine(id: string): Promise<void> {
+    this.lastKept.delete(this.keys.machine(id));
     await this.kv.delete(this.keys.machine(id)).catch((error) => {
       if (!isMissing(error)) throw error;
     });
@@ -221,10 +242,11 @@ export class FleetRegistry {
   // Unit states
 
   async publishStates(machine: string, units: Record<string, UnitStateRecord>, ttlSeconds: number): Promise<void> {
-    await this.kv.set(this.keys.machineStates(machine), JSON.stringify({ units } satisfies MachineStatesRecord), { ttl: ttlSeconds });
+    await this.keepAlive(this.keys.machineStates(machine), JSON.stringify({ units } satisfies MachineStatesRecord), ttlSeconds);
   }
 
   async removeStates(machine: string): Promise<void> {
+    this.lastKept.delete(this.keys.machineStates(machine));
     await this.kv.delete(this.keys.machineStates(machine)).catch((error) => {
       if (!isMissing(error)) throw error;
     });
