@@ -1,4 +1,4 @@
-import { withDeadline, type Logger, type SchedulingConstraint } from '../../../core/index.js';
+import { withDeadline, type KvResult, type Logger, type SchedulingConstraint } from '../../../core/index.js';
 import { forEachBounded } from '../bounded-parallel.js';
 import { CoalescingRunner } from '../coalescing-runner.js';
 import { watchDirectory } from '../registry/directory-watch.js';
@@ -45,6 +45,8 @@ export class FleetEngine {
     (err) => this.options.log.warn({ err }, 'engine reconcile failed; retrying on the next change or tick'),
   );
   private lastUnplaceable = new Map<string, string>();
+  /** Set when units were destroyed since the last sweep of unused unit files (and at start). */
+  private sweepDue = true;
   /** Completed reconciles, for tests and metrics. */
   reconciles = 0;
 
@@ -58,7 +60,15 @@ export class FleetEngine {
     this.running = true;
     const { registry, log } = this.options;
     const onChange = () => this.wake();
-    this.watches = [registry.keys.jobs, registry.keys.machines, registry.keys.metadata].map((dir) => watchDirectory(registry.kv, dir, onChange, log));
+    const onJobChange = (event?: KvResult) => {
+      // A destroyed unit may leave its unit file unused; a broken watch may have missed one.
+      if (event === undefined || event.action === 'delete') this.sweepDue = true;
+      this.wake();
+    };
+    this.watches = [
+      watchDirectory(registry.kv, registry.keys.jobs, onJobChange, log),
+      ...[registry.keys.machines, registry.keys.metadata].map((dir) => watchDirectory(registry.kv, dir, onChange, log)),
+    ];
     // A lease that expires or is given up is taken at once, not at the next renewal tick.
     this.watches.push(
       watchDirectory(registry.kv, registry.keys.engineLease, (event) => {
@@ -105,6 +115,11 @@ export class FleetEngine {
     const changes = reconcileSchedule({ ...snapshot, constraints: constraints(), machinesToScore: this.options.machinesToScore });
     await this.write(changes);
     this.reportUnplaceable(changes.unplaceable);
+    if (this.sweepDue) {
+      this.sweepDue = false;
+      const removed = await registry.collectUnusedContent();
+      if (removed > 0) log.debug({ removed }, 'unused unit files removed');
+    }
     this.reconciles++;
     if (changes.assign.length + changes.unassign.length > 0) {
       log.debug({ assigned: changes.assign.length, unassigned: changes.unassign.length }, 'schedule changed');

@@ -92,9 +92,13 @@ export class FleetRegistry {
   async putUnit(name: string, options: UnitOption[], desiredState: DesiredState): Promise<JobRecord> {
     const hash = unitHash(options);
     const job: JobRecord = { hash, desiredState };
-    await this.kv.set(this.keys.unitContent(hash), JSON.stringify({ options } satisfies UnitContentRecord));
+    const content = JSON.stringify({ options } satisfies UnitContentRecord);
+    await this.kv.set(this.keys.unitContent(hash), content);
     this.contents.set(hash, options);
     await this.kv.set(this.keys.job(name), JSON.stringify(job));
+    // Written again after the job: a sweep that saw the content unused before the job existed
+    // then either fails its compare-and-delete or is undone here (see collectUnusedContent).
+    await this.kv.set(this.keys.unitContent(hash), content);
     return job;
   }
 
@@ -120,34 +124,41 @@ export class FleetRegistry {
     }
   }
 
-  /** Removes a unit; its content goes too when no other unit uses it. False when there was no such unit. */
+  /** Removes a unit; false when there was no such unit. Its content goes with the engine's next sweep. */
   async destroyUnit(name: string): Promise<boolean> {
-    let removed;
     try {
-      removed = await this.kv.delete(this.keys.job(name));
+      await this.kv.delete(this.keys.job(name));
+      return true;
     } catch (error) {
       if (isMissing(error)) return false;
       throw error;
     }
-    const hash = parseRecord<JobRecord>(removed.prevNode?.value)?.hash;
-    if (hash) await this.collectContent(hash);
-    return true;
   }
 
-  private async collectContent(hash: string): Promise<void> {
-    let content;
-    try {
-      content = await this.kv.get(this.keys.unitContent(hash));
-    } catch (error) {
-      if (isMissing(error)) return;
-      throw error;
+  /**
+   * Deletes unit files no unit uses any more; returns how many. The jobs are read after the
+   * files, and each delete is a compare-and-delete on the file's index, so a file that a submit
+   * wrote (or wrote again) meanwhile is kept.
+   */
+  async collectUnusedContent(): Promise<number> {
+    const { nodes } = await this.children(this.keys.unitContents);
+    if (nodes.length === 0) return 0;
+    const used = new Set([...(await this.jobs()).values()].map((job) => job.hash));
+    let removed = 0;
+    for (const node of nodes) {
+      const hash = RegistryKeys.leaf(node.key);
+      if (used.has(hash)) continue;
+      await this.kv.delete(node.key, { prevIndex: node.modifiedIndex }).then(
+        () => {
+          removed++;
+          this.contents.delete(hash);
+        },
+        (error) => {
+          if (!isCasFailure(error)) throw error;
+        },
+      );
     }
-    for (const job of (await this.jobs()).values()) if (job.hash === hash) return;
-    // A submit of the same content rewrites it, which moves its index and makes this delete fail.
-    await this.kv.delete(this.keys.unitContent(hash), { prevIndex: content.node.modifiedIndex }).catch((error) => {
-      if (!isCasFailure(error)) throw error;
-    });
-    this.contents.delete(hash);
+    return removed;
   }
 
   // Schedule

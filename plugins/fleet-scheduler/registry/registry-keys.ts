@@ -12,6 +12,9 @@ export class RegistryKeys {
   job(name: string): string {
     return this.at('job', name);
   }
+  get unitContents(): string {
+    return this.at('unit');
+  }
   unitContent(hash: string): string {
     return this.at('unit', hash);
   }

@@ -42,4 +42,45 @@ test('an unchanged heartbeat only renews the TTL: watchers of the machine list h
   assert.is(JSON.parse((await kv.get(registry.keys.machine('a'.repeat(32)))).node.value!).apiUrl, 'http://127.0.0.1:2', 'written again after it was removed');
 });
 
+test('unit files no unit uses are swept; one in use, or written during the sweep, is kept', async ({ node }) => {
+  const kv = node.kernel.container.resolve(CORE.KvStore);
+  const registry = new FleetRegistry(kv, '/_test/sweep');
+  const options = (text: string) => [{ section: 'Service', name: 'ExecStart', value: text }];
+  const a = await registry.putUnit('a.service', options('/bin/true a'), 'inactive');
+  const shared = await registry.putUnit('b.service', options('/bin/true b'), 'inactive');
+  await registry.putUnit('c.service', options('/bin/true b'), 'inactive');
+  assert.is(shared.hash, (await registry.job('c.service'))!.hash);
+  await registry.destroyUnit('a.service');
+  await registry.destroyUnit('b.service');
+  assert.is(await registry.collectUnusedContent(), 1);
+  await assertMissing(() => kv.get(registry.keys.unitContent(a.hash)));
+  assert.ok(await registry.unitOptions(shared.hash), 'still used by c.service');
+
+  // A submit racing the sweep: its file is rewritten after its job, which defeats the compare-and-delete.
+  const realJobs = registry.jobs.bind(registry);
+  let racing: Promise<unknown> | undefined;
+  registry.jobs = async () => {
+    const jobs = await realJobs();
+    racing ??= registry.putUnit('d.service', options('/bin/true d'), 'inactive');
+    await racing;
+    return jobs;
+  };
+  await registry.putUnit('d-seed.service', options('/bin/true d'), 'inactive');
+  await registry.destroyUnit('d-seed.service');
+  await registry.collectUnusedContent();
+  registry.jobs = realJobs;
+  const d = (await registry.job('d.service'))!;
+  assert.ok((await kv.get(registry.keys.unitContent(d.hash))).node.value, 'the racing submit keeps its unit file');
+});
+
+async function assertMissing(read: () => Promise<unknown>): Promise<void> {
+  try {
+    await read();
+  } catch (error) {
+    assert.is((error as { errorCode?: number }).errorCode, 100);
+    return;
+  }
+  assert.unreachable('expected the key to be gone');
+}
+
 test.run();
