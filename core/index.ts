@@ -18,6 +18,8 @@ export { createLogger, silentLogger } from './logging.js';
 export type { Logger, LogLevel, LogFormat } from './logging.js';
 export { FLOTILLA_VERSION } from './version.js';
 export { DeadlineError, withDeadline } from './deadline.js';
+export { lookupGroup, lookupUser, parseNumericId, readGroups, readUsers, SYSTEM_USER_DATABASE } from './user-db.js';
+export type { GroupEntry, UserDatabaseFiles, UserEntry } from './user-db.js';
 export { globMatcher, isLiteralGlob, literalPrefix, matchesGlob } from './glob.js';
 export type { NameMatcher } from './glob.js';
 export { DeclaredGlobs } from './glob-index.js';

@@ -2,10 +2,10 @@ import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import type { ExecHandle, ExecRuntime, ExecSpec, ExitStatus, RuntimeVerdict } from '../../../core/index.js';
+import { lookupUser, type ExecHandle, type ExecRuntime, type ExecSpec, type ExitStatus, type RuntimeVerdict } from '../../../core/index.js';
 import { executableProblem, ProgramNotFoundError, resolveProgram } from './executable.js';
 import { processesInGroup, processStartTime, signalGroup, signalWithContinue } from './process-group.js';
-import { CredentialsError, lookupUser, resolveCredentials, type Credentials } from './user-db.js';
+import { CredentialsError, resolveCredentials, type Credentials } from './credentials.js';
 
 /** UMask= when the unit does not set it. */
 export const DEFAULT_UMASK = 0o022;

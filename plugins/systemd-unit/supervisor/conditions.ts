@@ -1,6 +1,6 @@
 import { accessSync, constants, lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
-import { lookupGroup } from '../process/user-db.js';
+import { lookupGroup } from '../../../core/index.js';
 import type { UnitCondition } from '../unit-file/definition.js';
 
 export interface ConditionOutcome {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { lookupGroup } from '../process/user-db.js';
+import { lookupGroup } from '../../../core/index.js';
 import type { SpecifierContext } from './definition.js';
 
 function firstLine(file: string): string {
