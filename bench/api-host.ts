@@ -6,26 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import {
-  type Child,
-  ensureBuilt,
-  envNumber,
-  findOnPath,
-  fmt,
-  freePort,
-  load,
-  type LoadOptions,
-  type LoadResult,
-  LOOPBACK,
-  median,
-  removeTempDirs,
-  ROOT,
-  startChild,
-  stopChild,
-  table,
-  tempDir,
-  waitFor200,
-} from './lib/harness.js';
+import { type Child, cleanEnv, ensureBuilt, envNumber, findOnPath, fmt, freePort, load, type LoadOptions, type LoadResult, LOOPBACK, median, removeTempDirs, ROOT, startChild, stopChild, table, tempDir, waitFor200 } from './lib/harness.js';
 
 export const description = 'cold start, graceful stop and keep-alive load on /health and /version, against a bare node:http anchor';
 
@@ -47,11 +28,6 @@ interface LoadRow {
   path: string;
   result?: LoadResult;
   note?: string;
-}
-
-/** The environment less FLOTILLA_* and ETCD_* settings, so every target runs on its defaults. */
-function cleanEnv(): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(FLOTILLA|ETCD)_/i.test(key)));
 }
 
 function describeExit(exit: { code: number | null; signal: NodeJS.Signals | null; killed: boolean }): string {

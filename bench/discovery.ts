@@ -10,7 +10,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { stringify } from 'yaml';
-import { type Child, ensureBuilt, envNumber, fmt, freePort, LOOPBACK, median, removeTempDirs, ROOT, startChild, stopChild, table, tempDir, waitFor200 } from './lib/harness.js';
+import { type Child, cleanEnv, ensureBuilt, envNumber, fmt, freePort, LOOPBACK, median, removeTempDirs, ROOT, startChild, stopChild, table, tempDir, waitFor200 } from './lib/harness.js';
 import { etcdBinary, etcdVersion } from './lib/kv-cluster.js';
 
 export const description = 'three members found a cluster through one discovery token: Flotilla against etcd 3.4';
@@ -18,7 +18,6 @@ export const description = 'three members found a cluster through one discovery 
 const RUNS = envNumber('BENCH_RUNS', 5, { integer: true });
 const CLI = path.join(ROOT, 'cli', 'bin', 'run.js');
 const log = (line: string) => process.stderr.write(`${line}\n`);
-const cleanEnv = () => Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(FLOTILLA|ETCD)_/i.test(key)));
 
 interface Member {
   child: Child;

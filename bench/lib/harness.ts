@@ -28,6 +28,11 @@ export function envNumber(name: string, fallback: number, { integer = false, zer
   return value;
 }
 
+/** The environment less FLOTILLA_* and ETCD_* settings, so every process runs on its config and defaults alone. */
+export function cleanEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(FLOTILLA|ETCD)_/i.test(key)));
+}
+
 // ---------------------------------------------------------------------------------------------
 // Build
 

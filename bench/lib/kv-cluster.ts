@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { type Child, findOnPath, freePort, LOOPBACK, ROOT, startChild, stopChild, tempDir, waitFor200 } from './harness.js';
+import { type Child, cleanEnv, findOnPath, freePort, LOOPBACK, ROOT, startChild, stopChild, tempDir, waitFor200 } from './harness.js';
 import { getJson } from './kv-client.js';
 
 export type System = 'flotilla' | 'etcd';
@@ -30,11 +30,6 @@ export interface Leader {
 
 const CLI = path.join(ROOT, 'cli', 'bin', 'run.js');
 const NAMES = ['m1', 'm2', 'm3'] as const;
-
-/** The environment less FLOTILLA_* and ETCD_* settings, so every member runs on its config alone. */
-function cleanEnv(): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(FLOTILLA|ETCD)_/i.test(key)));
-}
 
 /** `count` distinct free loopback ports. */
 async function freePorts(count: number): Promise<number[]> {
