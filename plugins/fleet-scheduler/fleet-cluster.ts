@@ -63,8 +63,10 @@ export class FleetCluster {
   async unit(name: string): Promise<FleetUnit | undefined> {
     const job = await this.registry.job(name);
     if (!job) return undefined;
-    const [schedule, states] = await Promise.all([this.registry.schedule(), this.registry.states()]);
-    return this.view(name, job, targetsOf(schedule).get(name), states);
+    const target = targetsOf(await this.registry.schedule()).get(name);
+    // fleetctl polls this while it waits: only the target machine's states are read.
+    const states: StateTable = target ? new Map([[target, await this.registry.statesOn(target)]]) : new Map();
+    return this.view(name, job, target, states);
   }
 
   /** Published states, sorted by unit name then machine id. */

@@ -263,6 +263,17 @@ export class FleetRegistry {
     });
   }
 
+  /** One machine's published states, by unit. */
+  async statesOn(machine: string): Promise<Map<string, UnitStateRecord>> {
+    try {
+      const record = parseRecord<MachineStatesRecord>((await this.kv.get(this.keys.machineStates(machine))).node.value);
+      return new Map(Object.entries(record?.units ?? {}));
+    } catch (error) {
+      if (isMissing(error)) return new Map();
+      throw error;
+    }
+  }
+
   /** Published states by machine, then unit. */
   async states(): Promise<StateTable> {
     const { nodes } = await this.children(this.keys.states);
