@@ -3,7 +3,7 @@ import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { FLEET_CONSTRAINTS } from '../core/index.js';
 
 /** What `cluster up` started, kept in the cluster's directory for `cluster down`. */
@@ -167,8 +167,8 @@ async function newToken(apiUrl: string, size: number): Promise<string> {
 }
 
 function apiUrlOf(configFile: string): string {
-  const port = /^\s+port: (\d+)$/m.exec(readFileSync(configFile, 'utf8'))?.[1];
-  return `http://127.0.0.1:${port}`;
+  const config = parse(readFileSync(configFile, 'utf8')) as { api: { port: number } };
+  return `http://127.0.0.1:${config.api.port}`;
 }
 
 async function waitForHealth(apiUrl: string, pid: number, logFile: string): Promise<void> {
