@@ -111,7 +111,7 @@ export async function run(): Promise<void> {
           ['step', 'ms', 'rate'],
           [
             ['machines registered', fmt(registerMs), `${fmt(MACHINES / (registerMs / 1000))} machines/s`],
-            ['units submitted (content + job, 256 in flight)', fmt(submitMs), `${fmt(UNITS / (submitMs / 1000))} units/s`],
+            ['units submitted (unit file, job, unit file again; 256 in flight)', fmt(submitMs), `${fmt(UNITS / (submitMs / 1000))} units/s`],
             ['first decision in memory (no writes)', fmt(decideMs), `${fmt(decided.assign.length / (decideMs / 1000))} placements/s`],
             ['engine start → every unit assigned', fmt(assignedMs), `${fmt(rate)} placements/s`],
             ['engine start → every unit launched (state published by its machine)', fmt(launchedMs), `${fmt(UNITS / (launchedMs / 1000))} units/s`],
